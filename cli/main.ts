@@ -21,7 +21,10 @@ const program = new Command("stele")
     "Stele: anchor documents and transactions in an append-only log; verify their proofs.",
   )
   .exitOverride()
-  .configureOutput({ outputError: (text, write) => write(text) });
+  // Commander's own errors ("error: unknown option …") read like every other usage error.
+  .configureOutput({
+    outputError: (text, write) => write(`stele: ${text.replace(/^error: /, "")}`),
+  });
 
 program
   .command("verify")

@@ -2,7 +2,6 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { EthersAnchorEvidenceReader } from "../../shared/adapters/chain/ethers-anchor-evidence-reader.ts";
 import { type ChainCheckOptions, verifyBundle } from "../../shared/app/verify-bundle.ts";
 import { decodeBundle, InvalidBundleError } from "../../shared/domain/proof/bundle-codec.ts";
 import type { SuppliedContent } from "../../shared/domain/proof/verify-bundle.ts";
@@ -57,12 +56,21 @@ async function suppliedContent(options: VerifyCliOptions): Promise<SuppliedConte
   return undefined;
 }
 
-async function chainCheck(options: VerifyCliOptions): Promise<ChainCheckOptions | undefined> {
-  if (options.rpc === undefined) return undefined;
-  const reader = await EthersAnchorEvidenceReader.connect(options.rpc).catch((error: Error) => {
-    throw new UsageError(`cannot use RPC endpoint ${options.rpc}: ${error.message}`);
-  });
-  return { reader, chainId: reader.chainId, confirmations: options.confirmations };
+function chainCheck(options: VerifyCliOptions): ChainCheckOptions | undefined {
+  const { rpc, confirmations } = options;
+  if (rpc === undefined) return undefined;
+  return {
+    confirmations,
+    async connect() {
+      // ethers is loaded only when a chain is asked for: it is most of the CLI's start-up time.
+      const { EthersAnchorEvidenceReader } = await import(
+        "../../shared/adapters/chain/ethers-anchor-evidence-reader.ts"
+      );
+      return EthersAnchorEvidenceReader.connect(rpc).catch((error: Error) => {
+        throw new UsageError(`cannot use RPC endpoint ${rpc}: ${error.message}`);
+      });
+    },
+  };
 }
 
 export async function runVerify(bundlePath: string, options: VerifyCliOptions): Promise<number> {
@@ -71,12 +79,13 @@ export async function runVerify(bundlePath: string, options: VerifyCliOptions): 
   try {
     bundle = decodeBundle(text);
   } catch (error) {
-    if (error instanceof InvalidBundleError)
+    if (error instanceof InvalidBundleError) {
       throw new UsageError(`${bundlePath} is ${error.message}`);
+    }
     throw error;
   }
   const content = await suppliedContent(options);
-  const chain = await chainCheck(options);
+  const chain = chainCheck(options);
   try {
     const verdict = await verifyBundle(bundle, {
       ...(content === undefined ? {} : { content }),
@@ -87,10 +96,9 @@ export async function runVerify(bundlePath: string, options: VerifyCliOptions): 
     return verdict.valid ? EXIT_VALID : EXIT_INVALID;
   } catch (error) {
     if (error instanceof UsageError) throw error;
+    // Only the chain reads can throw here: the verdict on the bundle itself is never an error.
     throw new UsageError(
       `could not check the anchors through ${options.rpc}: ${(error as Error).message}`,
     );
-  } finally {
-    chain?.reader.close();
   }
 }

@@ -7,9 +7,12 @@ import { type OfflineCheckOptions, verifyBundleOffline } from "../domain/proof/v
 import type { AnchorEvidenceReader } from "../ports/anchor-evidence-reader.ts";
 
 export interface ChainCheckOptions {
-  /** Reads evidence from one chain's endpoint; anchors on other chains are left unchecked. */
-  readonly reader: AnchorEvidenceReader;
-  readonly chainId: number;
+  /**
+   * Opens a reader on one chain's endpoint; anchors on other chains are left unchecked. Called
+   * only when steps 1–4 passed and the bundle has anchors, so an endpoint that cannot be
+   * reached never hides a verdict the bundle alone decides.
+   */
+  readonly connect: () => Promise<AnchorEvidenceReader>;
   readonly confirmations: number;
 }
 
@@ -27,12 +30,26 @@ async function checkAnchors(
   bundle: ProofBundle,
   chain: ChainCheckOptions | undefined,
 ): Promise<StepOutcome[]> {
-  const { anchors, checkpoint } = bundle;
+  const { anchors } = bundle;
   if (anchors.length === 0) return [skipped(5, "no anchors: the checkpoint is not anchored yet")];
   if (chain === undefined) {
     return [skipped(5, `${anchors.length} anchor(s) not checked: pass --rpc <url> of the chain`)];
   }
-  const onChain = anchors.filter((anchor) => anchor.chainId === chain.chainId);
+  const reader = await chain.connect();
+  try {
+    return await checkOnChain(bundle, reader, chain.confirmations);
+  } finally {
+    reader.close();
+  }
+}
+
+async function checkOnChain(
+  bundle: ProofBundle,
+  reader: AnchorEvidenceReader,
+  confirmations: number,
+): Promise<StepOutcome[]> {
+  const { anchors, checkpoint } = bundle;
+  const onChain = anchors.filter((anchor) => anchor.chainId === reader.chainId);
   if (onChain.length === 0) {
     const ids = anchors.map((anchor) => anchor.chainId).join(", ");
     return [
@@ -40,15 +57,14 @@ async function checkAnchors(
         5,
         "the RPC endpoint serves none of the bundle's chains",
         `chainId ${ids}`,
-        `chainId ${chain.chainId}`,
+        `chainId ${reader.chainId}`,
       ),
     ];
   }
   const outcomes: StepOutcome[] = [];
   for (const anchor of onChain) {
-    outcomes.push(
-      checkAnchor(anchor, checkpoint, await chain.reader.readEvidence(anchor), chain.confirmations),
-    );
+    const evidence = await reader.readEvidence(anchor);
+    outcomes.push(checkAnchor(anchor, checkpoint, evidence, confirmations));
     if (firstFailure(outcomes)) return outcomes;
   }
   const others = anchors.length - onChain.length;

@@ -8,6 +8,7 @@
  *
  * Requires WebAssembly SIMD (Node >= 16.4, all current browsers).
  */
+import { fromBase64 } from "../bytes.ts";
 import { SHA256_BATCH_WASM_BASE64 } from "./sha256-batch.wasm.ts";
 
 // shared/domain compiles without DOM typings, so the few WebAssembly APIs used are declared
@@ -43,7 +44,7 @@ function getKernel(): Kernel {
 }
 
 function instantiateKernel(): Kernel {
-  const module = new WebAssembly.Module(decodeBase64(SHA256_BATCH_WASM_BASE64));
+  const module = new WebAssembly.Module(fromBase64(SHA256_BATCH_WASM_BASE64));
   const exports = new WebAssembly.Instance(module, {}).exports;
   const memory = exports.memory;
   if (!(memory instanceof WebAssembly.Memory)) {
@@ -132,28 +133,4 @@ export function hashPairs(children: Uint8Array, out: Uint8Array): void {
     k.hashPairs((end - start) / 64);
     out.set(mem.subarray(k.output, k.output + (end - start) / 2), start / 2);
   }
-}
-
-const BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/** Decodes standard padded base64 (the generated module's encoding). */
-function decodeBase64(text: string): Uint8Array {
-  const values = new Uint8Array(128).fill(255);
-  for (let i = 0; i < BASE64_ALPHABET.length; i++) values[BASE64_ALPHABET.charCodeAt(i)] = i;
-  const body = text.replace(/=+$/, "");
-  const bytes = new Uint8Array(Math.floor((body.length * 3) / 4));
-  let acc = 0;
-  let bits = 0;
-  let n = 0;
-  for (let i = 0; i < body.length; i++) {
-    const v = values[body.charCodeAt(i)] ?? 255;
-    if (v === 255) throw new Error("sha256-batch kernel: invalid base64");
-    acc = ((acc << 6) | v) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes[n++] = (acc >>> bits) & 0xff;
-    }
-  }
-  return bytes;
 }

@@ -1,6 +1,6 @@
 /** RFC 9162 §2.1.3.2: checking an inclusion proof needs no trust in whoever built it. */
 import { equalBytes } from "../bytes.ts";
-import { type Hash32, hashChildren } from "./hasher.ts";
+import { HASH_BYTES, type Hash32, hashChildren } from "./hasher.ts";
 import { InvalidProofError, RootMismatchError } from "./proof-errors.ts";
 import { bitLength, popCount, requireCount, shiftRight, xor } from "./tree-math.ts";
 
@@ -12,7 +12,8 @@ export function inclusionProofLength(leafIndex: number, treeSize: number): numbe
 
 /**
  * The root that `proof` leads to from `leafHash` at `leafIndex` in a tree of `treeSize`.
- * Throws InvalidProofError when leafIndex >= treeSize or the proof has the wrong length.
+ * Throws InvalidProofError when leafIndex >= treeSize, the leaf hash is not 32 bytes or the
+ * proof has the wrong length.
  */
 export function rootFromInclusionProof(
   leafIndex: number,
@@ -26,6 +27,13 @@ export function rootFromInclusionProof(
     throw new InvalidProofError(`leaf index ${leafIndex} is beyond tree size ${treeSize}`, {
       leafIndex,
       treeSize,
+    });
+  }
+  // Without this a 0-byte leaf hash "proves" itself against a 0-byte root in a tree of one.
+  if (leafHash.length !== HASH_BYTES) {
+    throw new InvalidProofError(`leaf hash has ${leafHash.length} bytes, want ${HASH_BYTES}`, {
+      got: leafHash.length,
+      want: HASH_BYTES,
     });
   }
   const want = inclusionProofLength(leafIndex, treeSize);

@@ -21,7 +21,8 @@ export const entrySchema = z.looseObject({
   ledger: z.string().min(1),
   kind: z.enum(["document", "transaction"]),
   contentHash: hash32Hex,
-  receivedAt: z.iso.datetime({ offset: false }),
+  // RFC 3339; "Z" or a numeric offset (generators in other languages write +00:00 for UTC).
+  receivedAt: z.iso.datetime({ offset: true }),
 });
 
 export const signatureSchema = z.looseObject({

@@ -24,11 +24,14 @@ export function addressOfPublicKey(uncompressed: Uint8Array): string {
   return `0x${toHex(keccak_256(uncompressed.subarray(1)).subarray(12))}`;
 }
 
-/** Recovery bit from a signature's v, read as ethers v6 reads it (27/28, 0/1, or EIP-155 ≥ 35). */
+/**
+ * Recovery bit from a signature's v: 27/28 as personal_sign writes it, or 0/1 as some signers
+ * do (ethers reads both). ethers would also read an EIP-155 v ≥ 35, but that form belongs to
+ * transactions and no personal_sign makes it, so a bundle carrying one was altered: refused.
+ */
 function recoveryBit(v: number): 0 | 1 {
   if (v === 0 || v === 27) return 0;
   if (v === 1 || v === 28) return 1;
-  if (v >= 35) return v % 2 === 1 ? 0 : 1;
   throw new InvalidArgumentError(`signature v ${v} is not 27, 28, 0 or 1`);
 }
 
@@ -41,6 +44,13 @@ export function recoverEip191Signer(message: Uint8Array, signatureHex: string): 
     throw new InvalidArgumentError("signature must be 65 bytes of 0x-prefixed hex (r || s || v)");
   }
   const bytes = fromHex(signatureHex.slice(2));
+  // ethers v6, the spec's reference (`ethers.verifyMessage`), refuses an s with its top bit set
+  // ("non-canonical s"): the high-s twin (n − s, other v) of a signature must not verify either.
+  if ((bytes[32] ?? 0) >= 0x80) {
+    throw new InvalidArgumentError(
+      "signature s is not canonical: its top bit is set (high-s form)",
+    );
+  }
   const bit = recoveryBit(bytes[64] ?? 0);
   try {
     const signature = secp256k1.Signature.fromBytes(
