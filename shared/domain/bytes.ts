@@ -1,13 +1,6 @@
 /** Byte encodings used by the contracts: lowercase hex without 0x, standard base64. */
 import { InvalidArgumentError } from "./errors.ts";
 
-const HEX_32 = /^[0-9a-f]{64}$/;
-
-/** 64 lowercase hex characters, no `0x` (the contract's encoding of a 32-byte hash). */
-export function isHex32(text: string): boolean {
-  return HEX_32.test(text);
-}
-
 /** Lowercase hex of `bytes`, no prefix. */
 export function toHex(bytes: Uint8Array): string {
   let out = "";

@@ -3,8 +3,7 @@ export type SteleErrorCode =
   | "invalid_argument"
   | "invalid_proof"
   | "invalid_bundle"
-  | "missing_data"
-  | "invariant";
+  | "missing_data";
 
 /** The one base error of Stele's domain: a code, a message that says what to do, and context. */
 export class SteleError extends Error {
@@ -36,16 +35,4 @@ export class MissingDataError extends SteleError {
   constructor(message: string, context: Record<string, unknown> = {}) {
     super("missing_data", message, context);
   }
-}
-
-/** A bug: something that cannot happen if the code is right. */
-export class InvariantError extends SteleError {
-  constructor(message: string, context: Record<string, unknown> = {}) {
-    super("invariant", message, context);
-  }
-}
-
-/** Throws an InvariantError unless `condition` holds; narrows types for the compiler. */
-export function invariant(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new InvariantError(message);
 }

@@ -17,6 +17,9 @@ import { appendLeaves } from "../../shared/domain/merkle/append-leaves.ts";
 import { buildInclusionProof } from "../../shared/domain/merkle/build-proof.ts";
 import type { AnchorEvidence, ReceiptLog } from "../../shared/domain/proof/anchor-check.ts";
 import type { Anchor, ProofBundle } from "../../shared/domain/proof/bundle-schema.ts";
+import { hex, ReferenceTree, seededRandom, unhex } from "./reference-merkle.ts";
+
+export { seededRandom };
 
 /** The log's checkpoint key in these tests (a fixed, public, test-only key). */
 export const TEST_PRIVATE_KEY =
@@ -97,10 +100,6 @@ export function sha256Hex(...parts: readonly Uint8Array[]): string {
   return hash.digest("hex");
 }
 
-function hexBytes(hex: string): Uint8Array {
-  return new Uint8Array(Buffer.from(hex, "hex"));
-}
-
 /** RFC 8785 canonical JSON of `payload` (the `canonicalize` package). */
 export function canonicalJsonOf(payload: JsonValue): string {
   const text = canonicalize(payload);
@@ -115,66 +114,11 @@ export function contentHashOf(content: EntryContent): string {
 }
 
 export function leafHashOf(contentHash: string): string {
-  return sha256Hex(Uint8Array.of(0), hexBytes(contentHash));
-}
-
-function nodeHash(left: string, right: string): string {
-  return sha256Hex(Uint8Array.of(1), hexBytes(left), hexBytes(right));
-}
-
-function largestPowerOfTwoBelow(n: number): number {
-  let k = 1;
-  while (k * 2 < n) k *= 2;
-  return k;
-}
-
-/** RFC 9162 §2.1.1 MTH and §2.1.3.1 PATH, straight from the recursive definitions. */
-class NaiveTree {
-  readonly #leaves: readonly string[];
-  readonly #memo = new Map<string, string>();
-
-  constructor(leafHashes: readonly string[]) {
-    this.#leaves = leafHashes;
-  }
-
-  mth(begin: number, end: number): string {
-    const n = end - begin;
-    if (n === 0) return sha256Hex(new Uint8Array(0));
-    if (n === 1) return this.#leaves[begin] ?? "";
-    const key = `${begin}:${end}`;
-    const known = this.#memo.get(key);
-    if (known !== undefined) return known;
-    const k = largestPowerOfTwoBelow(n);
-    const hash = nodeHash(this.mth(begin, begin + k), this.mth(begin + k, end));
-    this.#memo.set(key, hash);
-    return hash;
-  }
-
-  /** PATH(m, D[begin:end]), bottom up. */
-  path(m: number, begin: number, end: number): string[] {
-    const n = end - begin;
-    if (n <= 1) return [];
-    const k = largestPowerOfTwoBelow(n);
-    return m < k
-      ? [...this.path(m, begin, begin + k), this.mth(begin + k, end)]
-      : [...this.path(m - k, begin + k, end), this.mth(begin, begin + k)];
-  }
+  return sha256Hex(Uint8Array.of(0), unhex(contentHash));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic content.
-
-/** mulberry32: a small seeded PRNG, so every run builds the same logs. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ["amount", "währung", "payee", "note", "日付", "ref", "B", "a", "€", "😀", "z"];
 
@@ -302,7 +246,9 @@ export async function buildTestLog(options: TestLogOptions): Promise<TestLog> {
     entries.push({ index, content, contentHash, leafHash: leafHashOf(contentHash) });
     ids.push(entryId(random));
   }
-  const naive = new NaiveTree(entries.map((entry) => entry.leafHash));
+  // The independent RFC 9162 reference (test/support/reference-merkle.ts) checks the tiles.
+  const reference = new ReferenceTree(entries.map((entry) => unhex(entry.leafHash)));
+  const rootAt = (treeSize: number) => hex(reference.root(treeSize));
 
   const store = new MemoryTileStore();
   const appended = await appendLeaves(
@@ -311,7 +257,7 @@ export async function buildTestLog(options: TestLogOptions): Promise<TestLog> {
     new Uint8Array(Buffer.from(entries.map((entry) => entry.leafHash).join(""), "hex")),
   );
   store.writeTiles(appended.tiles);
-  if (Buffer.from(appended.rootHash).toString("hex") !== naive.mth(0, size)) {
+  if (Buffer.from(appended.rootHash).toString("hex") !== rootAt(size)) {
     throw new Error(`factory: appendLeaves root differs from RFC 9162 MTH for size ${size}`);
   }
 
@@ -319,7 +265,7 @@ export async function buildTestLog(options: TestLogOptions): Promise<TestLog> {
   const signatureAt = (treeSize: number): Promise<string> => {
     let signature = signatures.get(treeSize);
     if (signature === undefined) {
-      signature = wallet.signMessage(checkpointBodyOf(origin, treeSize, naive.mth(0, treeSize)));
+      signature = wallet.signMessage(checkpointBodyOf(origin, treeSize, rootAt(treeSize)));
       signatures.set(treeSize, signature);
     }
     return signature;
@@ -332,7 +278,7 @@ export async function buildTestLog(options: TestLogOptions): Promise<TestLog> {
     entries,
     signer: wallet.address,
     wallet,
-    rootAt: (treeSize) => naive.mth(0, treeSize),
+    rootAt,
     async bundle(index, bundleOptions = {}) {
       const treeSize = bundleOptions.treeSize ?? size;
       const entry = entries[index];
@@ -342,13 +288,13 @@ export async function buildTestLog(options: TestLogOptions): Promise<TestLog> {
       const path = (await buildInclusionProof(store, index, treeSize)).map((hash) =>
         Buffer.from(hash).toString("hex"),
       );
-      const expectedPath = naive.path(index, 0, treeSize);
+      const expectedPath = reference.path(index, treeSize).map(hex);
       if (path.join() !== expectedPath.join()) {
         throw new Error(
           `factory: buildInclusionProof(${index}, ${treeSize}) differs from RFC 9162 PATH`,
         );
       }
-      const rootHash = naive.mth(0, treeSize);
+      const rootHash = rootAt(treeSize);
       const anchors =
         bundleOptions.anchors ?? chainIds.map((chainId) => anchorFor(chainId, origin, treeSize));
       const bundle: ProofBundle = {

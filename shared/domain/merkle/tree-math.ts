@@ -4,9 +4,6 @@
  */
 import { InvalidArgumentError } from "../errors.ts";
 
-/** Largest tree size or index this code accepts (the contract keeps integers below 2^53). */
-export const MAX_TREE_SIZE = Number.MAX_SAFE_INTEGER;
-
 /** Throws InvalidArgumentError unless `value` is a safe non-negative integer. */
 export function requireCount(name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value < 0) {
