@@ -1,0 +1,105 @@
+/** Every GET route of the HTTP API, and the 404/405 answers for the rest: wiring only. */
+import { Logger } from "@aws-lambda-powertools/logger";
+import middy from "@middy/core";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { systemClock } from "../../shared/adapters/system/system-clock.ts";
+import { findByContentHash, getEntry, getProof } from "../../shared/app/read-entries.ts";
+import { getConsistency, getLatestCheckpoint } from "../../shared/app/read-log.ts";
+import { loadConfig } from "../../shared/config.ts";
+import { LEDGER_NAME } from "../../shared/domain/ledger/ledger-name.ts";
+import { ApiKeyGuard } from "../../shared/http/auth.ts";
+import { dispatch } from "../../shared/http/dispatch.ts";
+import { errorMiddleware } from "../../shared/http/error-middleware.ts";
+import { HttpError } from "../../shared/http/http-error.ts";
+import { jsonResponse } from "../../shared/http/problem.ts";
+import { createCheckpointSigner, createStore, ledgerOrigin } from "../../shared/wiring.ts";
+
+const config = loadConfig(process.env);
+const logger = new Logger({ serviceName: "stele" });
+const store = createStore(config);
+const signer = createCheckpointSigner(config);
+const originOf = ledgerOrigin(config);
+const guard = new ApiKeyGuard(store, systemClock.nowMs);
+const deps = { entries: store, log: store };
+
+function pathParam(event: APIGatewayProxyEventV2, name: string): string {
+  const value = event.pathParameters?.[name];
+  if (value === undefined) throw new Error(`route ${event.routeKey} has no {${name}}`);
+  return value;
+}
+
+function ledgerParam(event: APIGatewayProxyEventV2): string {
+  const ledger = pathParam(event, "ledger");
+  if (!LEDGER_NAME.test(ledger))
+    throw new HttpError(404, `there is no ledger ${JSON.stringify(ledger)}`);
+  return ledger;
+}
+
+/** A query parameter that must be a whole number, or a 400 naming it. */
+function countParam(event: APIGatewayProxyEventV2, name: string): number {
+  const text = event.queryStringParameters?.[name];
+  if (text === undefined || !/^[0-9]{1,16}$/.test(text)) {
+    throw new HttpError(400, `${name} must be a whole number`, {
+      errors: [{ path: name, message: "a whole number" }],
+    });
+  }
+  return Number(text);
+}
+
+function booleanParam(event: APIGatewayProxyEventV2, name: string): boolean {
+  const text = event.queryStringParameters?.[name];
+  if (text === undefined || text === "false") return false;
+  if (text === "true") return true;
+  throw new HttpError(400, `${name} must be true or false`, {
+    errors: [{ path: name, message: "true or false" }],
+  });
+}
+
+export const handler = middy(
+  dispatch({
+    "GET /v1/health": async () => jsonResponse(200, { status: "ok" }),
+    "GET /v1/entries/{id}": async (event) => {
+      await guard.require(event, "read");
+      return jsonResponse(200, await getEntry(deps, pathParam(event, "id")));
+    },
+    "GET /v1/entries/{id}/proof": async (event) => {
+      await guard.require(event, "read");
+      const anchored = booleanParam(event, "anchored");
+      return jsonResponse(200, await getProof(deps, pathParam(event, "id"), { anchored }));
+    },
+    "GET /v1/proofs": async (event) => {
+      await guard.require(event, "read");
+      const contentHash = event.queryStringParameters?.contentHash ?? "";
+      const ledger = event.queryStringParameters?.ledger;
+      if (ledger !== undefined && !LEDGER_NAME.test(ledger)) {
+        throw new HttpError(400, "ledger must be a ledger name", {
+          errors: [{ path: "ledger", message: "a ledger name" }],
+        });
+      }
+      return jsonResponse(200, {
+        entries: await findByContentHash(deps, contentHash.toLowerCase(), ledger),
+      });
+    },
+    "GET /v1/ledgers/{ledger}/checkpoint": async (event) => {
+      if (booleanParam(event, "anchored")) {
+        throw new HttpError(404, "no checkpoint of this ledger is anchored yet");
+      }
+      return jsonResponse(200, await getLatestCheckpoint(store, ledgerParam(event)));
+    },
+    "GET /v1/ledgers/{ledger}/consistency": async (event) => {
+      const ledger = ledgerParam(event);
+      return jsonResponse(
+        200,
+        await getConsistency(store, ledger, countParam(event, "from"), countParam(event, "to")),
+      );
+    },
+    "GET /v1/log": async () => {
+      const ledgers = await store.listLedgers();
+      return jsonResponse(200, {
+        ledgers: ledgers.map((ledger) => ({ ledger, origin: originOf(ledger) })),
+        checkpointSigner: await signer.address(),
+        chains: [],
+      });
+    },
+  }),
+).use(errorMiddleware(logger));

@@ -1,0 +1,35 @@
+/**
+ * The local stack's keys, made once and kept in the data dir so a restart signs with the same
+ * checkpoint key and accepts the same API key. DEV ONLY: in AWS the keys live in KMS.
+ */
+import { randomBytes } from "node:crypto";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+
+const devKeysSchema = z.object({
+  apiKey: z.string().min(16),
+  checkpointKey: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+export type DevKeys = z.infer<typeof devKeysSchema>;
+
+/** Reads `<dataDir>/dev-keys.json`, creating it (mode 0600) on first start. */
+export async function loadOrCreateDevKeys(dataDir: string): Promise<DevKeys> {
+  const path = join(dataDir, "dev-keys.json");
+  try {
+    return devKeysSchema.parse(JSON.parse(await readFile(path, "utf8")));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+      throw new Error(
+        `${path} is damaged (${(error as Error).message}): delete it to make new dev keys`,
+      );
+    }
+  }
+  const keys: DevKeys = {
+    apiKey: `stele_dev_${randomBytes(24).toString("base64url")}`,
+    checkpointKey: randomBytes(32).toString("hex"),
+  };
+  await writeFile(path, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600, flag: "wx" });
+  return keys;
+}

@@ -1,0 +1,44 @@
+/** dynalite in-process on a loopback port: the local stack's DynamoDB, in memory or on disk. */
+import type { Server } from "node:http";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
+
+export interface EmbeddedDynamoDb {
+  readonly endpoint: string;
+  /** Closes the server and its LevelDB store (flushing it to disk). */
+  stop(): Promise<void>;
+}
+
+interface DynaliteOptions {
+  path?: string;
+  createTableMs?: number;
+  deleteTableMs?: number;
+  updateTableMs?: number;
+}
+
+// dynalite ships no types: require it through a typed signature.
+const dynalite = createRequire(import.meta.url)("dynalite") as (options: DynaliteOptions) => Server;
+
+/** Starts dynalite; with `path` its data lives on disk there. Tables become ACTIVE at once. */
+export async function startEmbeddedDynamoDb(
+  options: { path?: string; port?: number } = {},
+): Promise<EmbeddedDynamoDb> {
+  const server = dynalite({
+    ...(options.path === undefined ? {} : { path: options.path }),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      ),
+  };
+}

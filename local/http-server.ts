@@ -1,0 +1,109 @@
+/**
+ * The local API: a Node HTTP server that routes like API Gateway (same route table) and invokes
+ * the very same function handlers with payload v2 events. `POST /_local/queue` stands in for
+ * SQS SendMessage into the ingest queue, `GET /_local/queue` shows its depth and dead letters
+ * (local only; not part of the API).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from "aws-lambda";
+import { problemResponse } from "../shared/http/problem.ts";
+import { MAX_BODY_BYTES } from "../shared/http/request.ts";
+import { type FunctionName, matchRoute, routeKey } from "../shared/http/routes.ts";
+import { apiGatewayEvent, lambdaContext } from "./apigw-event.ts";
+import type { LocalQueue } from "./local-queue.ts";
+
+export type HttpFunction = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const FUNCTION_TIMEOUT_MS = 30_000;
+
+/** Reads the body, stopping one byte past the limit (the function then answers 413). */
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of request) {
+    const buffer = chunk as Buffer;
+    chunks.push(buffer);
+    length += buffer.length;
+    if (length > MAX_BODY_BYTES) break;
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  const headers = { ...result.headers };
+  response.writeHead(result.statusCode ?? 200, headers as Record<string, string>);
+  response.end(result.body ?? "");
+}
+
+export interface LocalHttpOptions {
+  readonly functions: Readonly<Record<FunctionName, HttpFunction>>;
+  readonly queue: LocalQueue;
+  readonly onError: (error: unknown) => void;
+}
+
+export function createLocalHttpServer(options: LocalHttpOptions): Server {
+  return createServer((request, response) => {
+    handle(request, response, options).catch((error: unknown) => {
+      options.onError(error);
+      if (!response.headersSent) send(response, problemResponse(500, undefined));
+      else response.destroy();
+    });
+  });
+}
+
+async function handle(
+  request: IncomingMessage,
+  response: ServerResponse,
+  options: LocalHttpOptions,
+): Promise<void> {
+  const url = new URL(request.url ?? "/", "http://127.0.0.1");
+  const method = request.method ?? "GET";
+  const body = await readBody(request);
+  if (method === "GET" && url.pathname === "/_local/queue") {
+    const { depth, deadLetters } = options.queue;
+    send(response, {
+      statusCode: 200,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ depth, deadLetters }),
+    });
+    return;
+  }
+  if (method === "POST" && url.pathname === "/_local/queue") {
+    const messageId = options.queue.send(body.toString("utf8"));
+    send(response, {
+      statusCode: 200,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ messageId }),
+    });
+    return;
+  }
+  const match = matchRoute(method, url.pathname);
+  // Unmatched requests go to the $default route, served by the read API, which answers 404/405.
+  const fn: FunctionName = match.kind === "route" ? match.route.fn : "read-api";
+  const key = match.kind === "route" ? routeKey(match.route) : "$default";
+  const params =
+    match.kind === "route" && Object.keys(match.params).length > 0 ? match.params : undefined;
+  const event = apiGatewayEvent(
+    {
+      method,
+      url,
+      headers: request.headers,
+      body,
+      sourceIp: request.socket.remoteAddress ?? "127.0.0.1",
+    },
+    key,
+    params,
+    Date.now(),
+  );
+  send(
+    response,
+    await options.functions[fn](event, lambdaContext(`stele-${fn}`, FUNCTION_TIMEOUT_MS)),
+  );
+}

@@ -1,0 +1,142 @@
+/**
+ * The whole service on one machine, with no cloud account: dynalite on disk in the data dir,
+ * the dev checkpoint key, the HTTP API, integrate on its interval and the in-process ingest
+ * queue, all driving the same function handlers that run in Lambda.
+ */
+import { mkdir } from "node:fs/promises";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { createTable } from "../shared/adapters/dynamodb/table.ts";
+import { sha256Hex } from "../shared/http/auth.ts";
+import { loadOrCreateDevKeys } from "./dev-keys.ts";
+import { startEmbeddedDynamoDb } from "./embedded-dynamodb.ts";
+import { createLocalHttpServer } from "./http-server.ts";
+import { LocalQueue } from "./local-queue.ts";
+
+export const TABLE_NAME = "stele";
+
+export interface LocalStackOptions {
+  readonly dataDir: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Overrides the API key kept in the data dir. */
+  readonly apiKey?: string;
+  readonly integrateIntervalMs: number;
+  readonly originPrefix: string;
+  readonly log: (line: string) => void;
+}
+
+export interface LocalStack {
+  readonly url: string;
+  readonly apiKey: string;
+  readonly checkpointSigner: string;
+  readonly queue: LocalQueue;
+  /** Stops taking requests, lets the running integrate finish, and closes the database. */
+  stop(): Promise<void>;
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve) => {
+    server.listen(port, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/** Runs `task` every `intervalMs` (never two at once) until stopped; resolves stop() after the last run. */
+function every(intervalMs: number, task: () => Promise<void>, onError: (error: unknown) => void) {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = task()
+      .catch(onError)
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, intervalMs);
+      });
+  };
+  timer = setTimeout(tick, intervalMs);
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await running;
+  };
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  await mkdir(options.dataDir, { recursive: true });
+  const keys = await loadOrCreateDevKeys(options.dataDir);
+  const apiKey = options.apiKey ?? keys.apiKey;
+
+  const database = await startEmbeddedDynamoDb({ path: join(options.dataDir, "dynamodb") });
+
+  // The functions read their configuration at import, as at a Lambda cold start.
+  Object.assign(process.env, {
+    STELE_TABLE_NAME: TABLE_NAME,
+    STELE_DYNAMODB_ENDPOINT: database.endpoint,
+    STELE_ORIGIN_PREFIX: options.originPrefix,
+    STELE_CHECKPOINT_SIGNER: "dev",
+    STELE_DEV_CHECKPOINT_KEY: keys.checkpointKey,
+    AWS_REGION: process.env.AWS_REGION ?? "us-east-1",
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "WARN",
+  });
+  const { createDynamoDbClient, createStore, createCheckpointSigner } = await import(
+    "../shared/wiring.ts"
+  );
+  const { loadConfig } = await import("../shared/config.ts");
+  const config = loadConfig(process.env);
+  const store = createStore(config);
+  await createTable(createDynamoDbClient(config), TABLE_NAME);
+  await store.putApiKey({
+    keyHash: sha256Hex(apiKey),
+    keyId: "dev",
+    scopes: ["read", "write"],
+    label: "local dev key",
+  });
+
+  const accept = await import("../functions/accept-entries/handler.ts");
+  const read = await import("../functions/read-api/handler.ts");
+  const integrate = await import("../functions/integrate-ledgers/handler.ts");
+  const ingest = await import("../functions/ingest-queue/handler.ts");
+
+  const queue = new LocalQueue();
+  const onError = (error: unknown) =>
+    options.log(
+      `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+  const server = createLocalHttpServer({
+    functions: { "accept-entries": accept.handler, "read-api": read.handler },
+    queue,
+    onError,
+  });
+  const port = await listen(server, options.port);
+
+  const stopIntegrate = every(
+    options.integrateIntervalMs,
+    async () => {
+      await integrate.handler();
+    },
+    onError,
+  );
+  const stopQueue = every(
+    50,
+    async () => {
+      while ((await queue.deliver(ingest.handler)) > 0) {
+        // Drain: deliver batches of 10 until the queue is empty.
+      }
+    },
+    onError,
+  );
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    apiKey,
+    checkpointSigner: await createCheckpointSigner(config).address(),
+    queue,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stopQueue();
+      await stopIntegrate();
+      await database.stop();
+    },
+  };
+}

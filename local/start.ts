@@ -1,0 +1,58 @@
+/** `npm start`: the local stack of spec/http-api-v1.md, configured by environment variables. */
+import { resolve } from "node:path";
+import { z } from "zod";
+
+// The AWS SDK warns on every start that Node 20 support ends in 2027; the Lambda runtime is
+// Node 22+, and the machines here run Node 20 on purpose (see README).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+const { startLocalStack } = await import("./stack.ts");
+
+const env = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+    STELE_DATA_DIR: z.string().min(1).default(".stele"),
+    STELE_DEV_API_KEY: z.string().min(16, "at least 16 characters").optional(),
+    STELE_INTEGRATE_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
+    STELE_ORIGIN_PREFIX: z.string().min(1).default("stele.local"),
+  })
+  .safeParse(process.env);
+if (!env.success) {
+  for (const issue of env.error.issues)
+    console.error(`stele: ${issue.path.join(".")}: ${issue.message}`);
+  process.exit(2);
+}
+const settings = env.data;
+
+const stack = await startLocalStack({
+  dataDir: resolve(settings.STELE_DATA_DIR),
+  port: settings.PORT,
+  ...(settings.STELE_DEV_API_KEY === undefined ? {} : { apiKey: settings.STELE_DEV_API_KEY }),
+  integrateIntervalMs: settings.STELE_INTEGRATE_INTERVAL_MS,
+  originPrefix: settings.STELE_ORIGIN_PREFIX,
+  log: (line) => console.error(line),
+});
+
+console.log(`Stele local stack (dev only) on ${stack.url}
+  data dir           ${resolve(settings.STELE_DATA_DIR)}
+  API key            ${stack.apiKey}
+  checkpoint signer  ${stack.checkpointSigner}
+Try:
+  curl -s -X POST ${stack.url}/v1/entries -H "Authorization: Bearer ${stack.apiKey}" \\
+    -H "Content-Type: application/json" -d '{"entries":[{"kind":"transaction","payload":{"lot":"A-42"}}]}'
+Ctrl-C stops it.`);
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\nstopping…");
+    stack.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  });
+}

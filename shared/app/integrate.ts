@@ -1,0 +1,149 @@
+/**
+ * Use case: integrate one ledger. Pending batches become leaves in batchId order, the tiles
+ * grow at their right edge, a checkpoint is signed, and the head moves by compare-and-set.
+ *
+ * Crash safety: the plan (which batch gets which leaves) is stored before any effect and every
+ * later write is idempotent, so a run that dies anywhere is finished by the next one with the
+ * same result; a batch is in exactly one plan because it leaves the pending list (markSequenced)
+ * before the head moves past the plan, and a plan is claimed by one writer per tree size.
+ */
+import { fromHex, toHex, utf8 } from "../domain/bytes.ts";
+import { InvalidArgumentError } from "../domain/errors.ts";
+import type { Batch } from "../domain/ledger/batch.ts";
+import { entryId } from "../domain/ledger/entry-id.ts";
+import { appendLeaves } from "../domain/merkle/append-leaves.ts";
+import { hashLeaves32 } from "../domain/merkle/sha256-batch.ts";
+import { checkpointBody } from "../domain/proof/checkpoint.ts";
+import type { CheckpointSigner } from "../ports/checkpoint-signer.ts";
+import type { EntryStore } from "../ports/entry-store.ts";
+import type { LogStore, SequencingPlan, StoredCheckpoint } from "../ports/log-store.ts";
+
+export interface IntegrateDeps {
+  readonly entries: EntryStore;
+  readonly log: LogStore;
+  readonly signer: CheckpointSigner;
+  /** The checkpoint origin of a ledger. */
+  readonly originOf: (ledger: string) => string;
+}
+
+export interface IntegrateOptions {
+  /** Most entries one run sequences; the rest wait for the next run. */
+  readonly maxEntries: number;
+}
+
+export interface IntegrateResult {
+  readonly ledger: string;
+  readonly fromSize: number;
+  readonly treeSize: number;
+}
+
+/**
+ * Batches one plan may name: a plan is one item, and DynamoDB items hold at most 400 KB
+ * (a batch costs ~60 bytes of it).
+ */
+export const MAX_PLAN_BATCHES = 4000;
+
+/** Pending batches, oldest first, up to `maxEntries` entries (always at least one batch). */
+async function draftPlan(
+  deps: IntegrateDeps,
+  ledger: string,
+  fromSize: number,
+  maxEntries: number,
+) {
+  // Every batch holds at least one entry, so maxEntries batches are always enough.
+  const pending = await deps.entries.listPending(ledger, Math.min(maxEntries, MAX_PLAN_BATCHES));
+  const batches: { batchId: string; firstLeafIndex: number }[] = [];
+  let size = fromSize;
+  for (const batch of pending) {
+    if (batches.length > 0 && size - fromSize + batch.entries.length > maxEntries) break;
+    batches.push({ batchId: batch.batchId, firstLeafIndex: size });
+    size += batch.entries.length;
+  }
+  const plan: SequencingPlan = { ledger, fromSize, toSize: size, batches };
+  return { plan, loaded: new Map(pending.map((batch) => [batch.batchId, batch])) };
+}
+
+async function loadBatches(deps: IntegrateDeps, plan: SequencingPlan, loaded: Map<string, Batch>) {
+  return Promise.all(
+    plan.batches.map(async ({ batchId }) => {
+      const batch = loaded.get(batchId) ?? (await deps.entries.getBatch(batchId));
+      if (batch === undefined)
+        throw new InvalidArgumentError(`plan names batch ${batchId}, which is not stored`);
+      return batch;
+    }),
+  );
+}
+
+/** Signs the checkpoint for `treeSize`; the first stored signature of a size is the one kept. */
+async function signCheckpoint(
+  deps: IntegrateDeps,
+  ledger: string,
+  treeSize: number,
+  rootHash: Uint8Array,
+): Promise<StoredCheckpoint> {
+  const origin = deps.originOf(ledger);
+  const body = checkpointBody(origin, treeSize, rootHash);
+  const checkpoint: StoredCheckpoint = {
+    origin,
+    treeSize,
+    rootHash: toHex(rootHash),
+    body,
+    signature: {
+      algorithm: "eip191-secp256k1",
+      signer: await deps.signer.address(),
+      value: await deps.signer.signPersonalMessage(utf8(body)),
+    },
+  };
+  return deps.log.putCheckpoint(ledger, checkpoint);
+}
+
+/** Runs one integrate step for `ledger`; does nothing when nothing is pending. */
+export async function integrate(
+  deps: IntegrateDeps,
+  ledger: string,
+  options: IntegrateOptions,
+): Promise<IntegrateResult> {
+  const head = await deps.log.getHead(ledger);
+  const fromSize = head?.treeSize ?? 0;
+  let plan = await deps.log.getPlan(ledger, fromSize);
+  let loaded = new Map<string, Batch>();
+  if (plan === undefined) {
+    const draft = await draftPlan(deps, ledger, fromSize, options.maxEntries);
+    if (draft.plan.batches.length === 0) return { ledger, fromSize, treeSize: fromSize };
+    plan = await deps.log.claimPlan(draft.plan);
+    loaded = draft.loaded;
+  }
+  const batches = await loadBatches(deps, plan, loaded);
+
+  const contentHashes = new Uint8Array((plan.toSize - plan.fromSize) * 32);
+  const index: { contentHash: string; ledger: string; entryId: string; leafIndex: number }[] = [];
+  batches.forEach((batch, i) => {
+    const firstLeafIndex = plan.batches[i]?.firstLeafIndex ?? 0;
+    batch.entries.forEach((entry, position) => {
+      const leafIndex = firstLeafIndex + position;
+      contentHashes.set(fromHex(entry.contentHash), (leafIndex - plan.fromSize) * 32);
+      index.push({
+        contentHash: entry.contentHash,
+        ledger,
+        entryId: entryId(batch.batchId, position),
+        leafIndex,
+      });
+    });
+  });
+  const leafHashes = new Uint8Array(contentHashes.length);
+  hashLeaves32(contentHashes, leafHashes);
+
+  const appended = await appendLeaves(deps.log.tiles(ledger), plan.fromSize, leafHashes);
+  await deps.log.writeTiles(ledger, appended.tiles);
+  await deps.entries.putContentIndex(index);
+  await Promise.all(
+    batches.map((batch, i) =>
+      deps.entries.markSequenced(batch, plan.batches[i]?.firstLeafIndex ?? 0),
+    ),
+  );
+  const checkpoint = await signCheckpoint(deps, ledger, plan.toSize, appended.rootHash);
+  // False only when a concurrent run of this same plan published first: the same result.
+  await deps.log.advanceHead(plan.fromSize, { ledger, treeSize: plan.toSize, checkpoint });
+  await deps.log.retirePlan(ledger, plan.fromSize);
+  return { ledger, fromSize: plan.fromSize, treeSize: plan.toSize };
+}

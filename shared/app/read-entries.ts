@@ -1,0 +1,116 @@
+/** Use cases that read entries: status by id, proof bundle, and lookup by content hash. */
+import { fromHex, toHex } from "../domain/bytes.ts";
+import { InvalidArgumentError, NotFoundError, NotYetError } from "../domain/errors.ts";
+import type { Batch, EntryKind, EntryStatus, SequencedBatch } from "../domain/ledger/batch.ts";
+import { entryId, parseEntryId } from "../domain/ledger/entry-id.ts";
+import { buildInclusionProof } from "../domain/merkle/build-proof.ts";
+import { hashLeaf } from "../domain/merkle/hasher.ts";
+import { BUNDLE_FORMAT, type ProofBundle } from "../domain/proof/bundle-schema.ts";
+import type { EntryStore } from "../ports/entry-store.ts";
+import type { LogStore } from "../ports/log-store.ts";
+
+/** How long a client should wait before asking again for a proof that is not ready. */
+export const PROOF_RETRY_AFTER_SECONDS = 1;
+
+export interface EntryView {
+  readonly id: string;
+  readonly ledger: string;
+  readonly kind: EntryKind;
+  readonly contentHash: string;
+  readonly receivedAt: string;
+  readonly status: EntryStatus;
+  readonly leafIndex?: number;
+  readonly clientRef?: string;
+}
+
+export interface ReadDeps {
+  readonly entries: EntryStore;
+  readonly log: LogStore;
+}
+
+function isSequenced(batch: Batch): batch is SequencedBatch {
+  return "firstLeafIndex" in batch && typeof batch.firstLeafIndex === "number";
+}
+
+function viewOf(batch: Batch, position: number): EntryView {
+  const entry = batch.entries[position];
+  if (entry === undefined) throw new NotFoundError(`no entry ${entryId(batch.batchId, position)}`);
+  const sequenced = isSequenced(batch);
+  return {
+    id: entryId(batch.batchId, position),
+    ledger: batch.ledger,
+    kind: entry.kind,
+    contentHash: entry.contentHash,
+    receivedAt: batch.receivedAt,
+    status: sequenced ? "sequenced" : "pending",
+    ...(sequenced ? { leafIndex: batch.firstLeafIndex + position } : {}),
+    ...(entry.clientRef === undefined ? {} : { clientRef: entry.clientRef }),
+  };
+}
+
+/** GET /v1/entries/{id}: one read of the entry's batch. */
+export async function getEntry(deps: Pick<ReadDeps, "entries">, id: string): Promise<EntryView> {
+  const parsed = parseEntryId(id);
+  if (parsed === undefined) throw new NotFoundError(`no entry ${id}: not an entry id`, { id });
+  const batch = await deps.entries.getBatch(parsed.batchId);
+  if (batch === undefined) throw new NotFoundError(`no entry ${id}`, { id });
+  return viewOf(batch, parsed.position);
+}
+
+/** GET /v1/entries/{id}/proof: the bundle against the latest signed checkpoint. */
+export async function getProof(
+  deps: ReadDeps,
+  id: string,
+  options: { anchored?: boolean } = {},
+): Promise<ProofBundle> {
+  const entry = await getEntry(deps, id);
+  const { leafIndex } = entry;
+  if (leafIndex === undefined) {
+    throw new NotYetError(`entry ${id} is not sequenced yet`, PROOF_RETRY_AFTER_SECONDS, { id });
+  }
+  if (options.anchored === true) {
+    // Anchoring arrives with the anchoring service; until then no bundle is anchored.
+    throw new NotYetError(`entry ${id} has no anchored checkpoint yet`, PROOF_RETRY_AFTER_SECONDS, {
+      id,
+    });
+  }
+  const head = await deps.log.getHead(entry.ledger);
+  if (head === undefined || head.treeSize <= leafIndex) {
+    throw new NotYetError(
+      `no signed checkpoint covers entry ${id} yet`,
+      PROOF_RETRY_AFTER_SECONDS,
+      { id },
+    );
+  }
+  const path = await buildInclusionProof(deps.log.tiles(entry.ledger), leafIndex, head.treeSize);
+  return {
+    format: BUNDLE_FORMAT,
+    entry: {
+      id: entry.id,
+      ledger: entry.ledger,
+      kind: entry.kind,
+      contentHash: entry.contentHash,
+      receivedAt: entry.receivedAt,
+    },
+    leafIndex,
+    leafHash: toHex(hashLeaf(fromHex(entry.contentHash))),
+    inclusionPath: path.map(toHex),
+    checkpoint: head.checkpoint,
+    anchors: [],
+  };
+}
+
+/** GET /v1/proofs?contentHash=…: sequenced entries with that content hash. */
+export async function findByContentHash(
+  deps: Pick<ReadDeps, "entries">,
+  contentHash: string,
+  ledger?: string,
+): Promise<EntryView[]> {
+  if (!/^[0-9a-f]{64}$/.test(contentHash)) {
+    throw new InvalidArgumentError("contentHash must be 64 lowercase hex characters", {
+      errors: [{ path: "contentHash", message: "64 lowercase hex characters" }],
+    });
+  }
+  const found = await deps.entries.findByContentHash(contentHash, ledger);
+  return Promise.all(found.map((item) => getEntry(deps, item.entryId)));
+}

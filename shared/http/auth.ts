@@ -1,0 +1,52 @@
+/** API key checks for the routes that need them: 401 without a known key, 403 without the scope. */
+import { createHash } from "node:crypto";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import type { ApiKeyRecord, ApiKeyStore, ApiScope } from "../ports/api-key-store.ts";
+import { HttpError } from "./http-error.ts";
+import { header } from "./request.ts";
+
+const CHALLENGE = { "www-authenticate": 'Bearer realm="stele"' };
+/** Keys are looked up at most this often per process: a revoked key stops working within it. */
+const CACHE_MS = 30_000;
+
+export function sha256Hex(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** Checks bearer keys against the store, caching answers (known and unknown) briefly. */
+export class ApiKeyGuard {
+  readonly #store: ApiKeyStore;
+  readonly #nowMs: () => number;
+  readonly #cache = new Map<string, { record: ApiKeyRecord | undefined; atMs: number }>();
+
+  constructor(store: ApiKeyStore, nowMs: () => number) {
+    this.#store = store;
+    this.#nowMs = nowMs;
+  }
+
+  async #lookup(keyHash: string): Promise<ApiKeyRecord | undefined> {
+    const cached = this.#cache.get(keyHash);
+    if (cached !== undefined && this.#nowMs() - cached.atMs < CACHE_MS) return cached.record;
+    const record = await this.#store.getApiKey(keyHash);
+    this.#cache.set(keyHash, { record, atMs: this.#nowMs() });
+    return record;
+  }
+
+  /** The caller's key record, or a 401/403 HttpError. */
+  async require(event: APIGatewayProxyEventV2, scope: ApiScope): Promise<ApiKeyRecord> {
+    const authorization = header(event, "authorization");
+    const match = authorization === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (match?.[1] === undefined) {
+      throw new HttpError(401, "send an API key: Authorization: Bearer <api key>", {
+        headers: CHALLENGE,
+      });
+    }
+    const record = await this.#lookup(sha256Hex(match[1]));
+    if (record === undefined)
+      throw new HttpError(401, "the API key is not known", { headers: CHALLENGE });
+    if (!record.scopes.includes(scope)) {
+      throw new HttpError(403, `this API key lacks the "${scope}" scope`);
+    }
+    return record;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The routes of spec/http-api-v1.md: one table that the functions dispatch on, the local
+ * server routes by, and the CDK app (later) creates API Gateway routes from.
+ */
+import type { ApiScope } from "../ports/api-key-store.ts";
+
+export type FunctionName = "accept-entries" | "read-api";
+
+export interface Route {
+  readonly method: "GET" | "POST";
+  /** API Gateway route syntax: `{name}` is one path segment. */
+  readonly path: string;
+  readonly fn: FunctionName;
+  /** The scope a key needs; null for public routes. */
+  readonly scope: ApiScope | null;
+}
+
+export const ROUTES: readonly Route[] = [
+  { method: "GET", path: "/v1/health", fn: "read-api", scope: null },
+  { method: "POST", path: "/v1/entries", fn: "accept-entries", scope: "write" },
+  { method: "GET", path: "/v1/entries/{id}", fn: "read-api", scope: "read" },
+  { method: "GET", path: "/v1/entries/{id}/proof", fn: "read-api", scope: "read" },
+  { method: "GET", path: "/v1/proofs", fn: "read-api", scope: "read" },
+  { method: "GET", path: "/v1/ledgers/{ledger}/checkpoint", fn: "read-api", scope: null },
+  { method: "GET", path: "/v1/ledgers/{ledger}/consistency", fn: "read-api", scope: null },
+  { method: "GET", path: "/v1/log", fn: "read-api", scope: null },
+];
+
+/** API Gateway's routeKey for a route: "GET /v1/entries/{id}". */
+export function routeKey(route: Route): string {
+  return `${route.method} ${route.path}`;
+}
+
+function matchPath(pattern: string, path: string): Record<string, string> | undefined {
+  const want = pattern.split("/");
+  const got = path.split("/");
+  if (want.length !== got.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const segment = want[i] ?? "";
+    const actual = got[i] ?? "";
+    if (segment.startsWith("{") && segment.endsWith("}")) {
+      if (actual === "") return undefined;
+      params[segment.slice(1, -1)] = decodeURIComponent(actual);
+    } else if (segment !== actual) {
+      return undefined;
+    }
+  }
+  return params;
+}
+
+export type RouteMatch =
+  | { readonly kind: "route"; readonly route: Route; readonly params: Record<string, string> }
+  | { readonly kind: "method-not-allowed"; readonly allowed: readonly string[] }
+  | { readonly kind: "not-found" };
+
+/** What API Gateway would do with `method path`: a route, a 405 for a known path, or a 404. */
+export function matchRoute(method: string, path: string): RouteMatch {
+  const onPath = ROUTES.flatMap((route) => {
+    const params = matchPath(route.path, path);
+    return params === undefined ? [] : [{ route, params }];
+  });
+  const exact = onPath.find(({ route }) => route.method === method);
+  if (exact !== undefined) return { kind: "route", ...exact };
+  if (onPath.length > 0)
+    return { kind: "method-not-allowed", allowed: onPath.map(({ route }) => route.method) };
+  return { kind: "not-found" };
+}

@@ -1,0 +1,86 @@
+/**
+ * POST /v1/entries and SQS message bodies (spec/http-api-v1.md) as zod schemas. Objects are
+ * strict: a misspelt field is a 400 naming it, not a silently ignored option.
+ */
+import { z } from "zod";
+import { DEFAULT_LEDGER, LEDGER_NAME } from "../domain/ledger/ledger-name.ts";
+
+export const MAX_ENTRIES_PER_REQUEST = 1000;
+export const MAX_DOCUMENT_BYTES = 256 * 1024;
+export const MAX_PAYLOAD_CANONICAL_BYTES = 64 * 1024;
+/** Deeper JSON than this is refused before anything recurses over it. */
+export const MAX_PAYLOAD_DEPTH = 64;
+
+const clientRef = z.string().max(128, "at most 128 characters").optional();
+
+/** A document by its SHA-256, or by its bytes (which Stele hashes and does not keep). */
+const document = z
+  .strictObject({
+    kind: z.literal("document"),
+    contentHash: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, "a SHA-256: 64 hex characters")
+      .transform((hex) => hex.toLowerCase())
+      .optional(),
+    content: z
+      .base64("standard base64 with padding")
+      .refine(
+        (text) => decodedLength(text) <= MAX_DOCUMENT_BYTES,
+        `at most ${MAX_DOCUMENT_BYTES} bytes once decoded`,
+      )
+      .optional(),
+    clientRef,
+  })
+  .refine((entry) => (entry.contentHash === undefined) !== (entry.content === undefined), {
+    message: "a document has exactly one of contentHash and content",
+  });
+
+/** Bytes that standard padded base64 text decodes to. */
+function decodedLength(base64: string): number {
+  const padding = base64.endsWith("==") ? 2 : base64.endsWith("=") ? 1 : 0;
+  return (base64.length / 4) * 3 - padding;
+}
+
+/** Depth of nested arrays and objects, counted without recursion. */
+function jsonDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 1 }];
+  while (stack.length > 0) {
+    const top = stack.pop();
+    if (top === undefined || typeof top.value !== "object" || top.value === null) continue;
+    deepest = Math.max(deepest, top.depth);
+    if (deepest > MAX_PAYLOAD_DEPTH) return deepest;
+    for (const child of Object.values(top.value))
+      stack.push({ value: child, depth: top.depth + 1 });
+  }
+  return deepest;
+}
+
+const transaction = z.strictObject({
+  kind: z.literal("transaction"),
+  payload: z
+    .record(z.string(), z.unknown())
+    .refine(
+      (payload) => jsonDepth(payload) <= MAX_PAYLOAD_DEPTH,
+      `nested at most ${MAX_PAYLOAD_DEPTH} deep`,
+    ),
+  clientRef,
+});
+
+export const entryRequestSchema = z.discriminatedUnion("kind", [document, transaction], {
+  error: "kind must be 'document' or 'transaction'",
+});
+
+export const entriesRequestSchema = z.strictObject({
+  ledger: z
+    .string()
+    .regex(LEDGER_NAME, "a ledger name: ^[a-z0-9][a-z0-9-]{0,62}$")
+    .default(DEFAULT_LEDGER),
+  entries: z
+    .array(entryRequestSchema)
+    .min(1, "at least 1 entry")
+    .max(MAX_ENTRIES_PER_REQUEST, `at most ${MAX_ENTRIES_PER_REQUEST} entries`),
+});
+
+export type EntryRequest = z.infer<typeof entryRequestSchema>;
+export type EntriesRequest = z.infer<typeof entriesRequestSchema>;

@@ -1,0 +1,66 @@
+// The local stack as a user runs it (`npm start`), in a child process the test can kill -9.
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../../..", import.meta.url));
+
+export interface StackProcess {
+  readonly url: string;
+  readonly apiKey: string;
+  readonly child: ChildProcess;
+  /** Everything the process printed so far. */
+  output(): string;
+  /** Ctrl-C, then wait for a clean exit (code 0). */
+  stop(): Promise<number | null>;
+  /** kill -9: no cleanup at all. */
+  kill(): Promise<void>;
+}
+
+export async function startStackProcess(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<StackProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "local/start.ts"], {
+    cwd: root,
+    env: { ...process.env, PORT: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
+  const ready = await new Promise<{ url: string; apiKey: string }>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`local stack did not start in ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+      const apiKey = /API key\s+(\S+)/.exec(output)?.[1];
+      if (url !== undefined && apiKey !== undefined) {
+        clearTimeout(timer);
+        resolve({ url, apiKey });
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`local stack exited with ${code} before it started:\n${output}`));
+    });
+  });
+  return {
+    ...ready,
+    child,
+    output: () => output,
+    async stop() {
+      child.kill("SIGINT");
+      return exited;
+    },
+    async kill() {
+      child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
