@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { DEFAULT_LEDGER, LEDGER_NAME } from "../domain/ledger/ledger-name.ts";
+import { canonicalJson } from "../domain/proof/content-hash.ts";
 
 export const MAX_ENTRIES_PER_REQUEST = 1000;
 export const MAX_DOCUMENT_BYTES = 256 * 1024;
@@ -56,14 +57,24 @@ function jsonDepth(value: unknown): number {
   return deepest;
 }
 
+/** The payload limits: depth first, since canonicalisation recurses over the value. */
+function checkPayload(payload: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  if (jsonDepth(payload) > MAX_PAYLOAD_DEPTH) {
+    ctx.addIssue({ code: "custom", message: `nested at most ${MAX_PAYLOAD_DEPTH} deep` });
+    return;
+  }
+  const bytes = new TextEncoder().encode(canonicalJson(payload)).length;
+  if (bytes > MAX_PAYLOAD_CANONICAL_BYTES) {
+    ctx.addIssue({
+      code: "custom",
+      message: `at most ${MAX_PAYLOAD_CANONICAL_BYTES} bytes of canonical JSON (this one has ${bytes})`,
+    });
+  }
+}
+
 const transaction = z.strictObject({
   kind: z.literal("transaction"),
-  payload: z
-    .record(z.string(), z.unknown())
-    .refine(
-      (payload) => jsonDepth(payload) <= MAX_PAYLOAD_DEPTH,
-      `nested at most ${MAX_PAYLOAD_DEPTH} deep`,
-    ),
+  payload: z.record(z.string(), z.unknown()).superRefine(checkPayload),
   clientRef,
 });
 
