@@ -12,10 +12,13 @@ import { appendLeaves } from "../shared/domain/merkle/append-leaves.ts";
 import { buildInclusionProof } from "../shared/domain/merkle/build-proof.ts";
 import { hashLeaves32 } from "../shared/domain/merkle/sha256-batch.ts";
 import { verifyInclusion } from "../shared/domain/merkle/verify-inclusion.ts";
+import { measureLedger } from "./ledger.ts";
 import { machineInfo } from "./machine.ts";
 import { opensslSha256Per64B } from "./openssl-speed.ts";
 
 const run = promisify(execFile);
+// The SDK's notice that Node 20 support ends in 2027 would repeat in every figure's output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const resultsPath = new URL("./results.json", import.meta.url);
 const LOG2_LEAVES = 20;
 const BUILD_RUNS = 3;
@@ -104,6 +107,7 @@ async function main(): Promise<void> {
       Math.max(...builds.map((b) => b.peakRssMb - b.baselineRssMb)),
     ),
     ...(await proofFigures()),
+    ...(await measureLedger()),
   };
 
   let previous: { figures?: Record<string, number> } = {};

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { createTable } from "../shared/adapters/dynamodb/table.ts";
 import { sha256Hex } from "../shared/http/auth.ts";
 import { loadOrCreateDevKeys } from "./dev-keys.ts";
-import { startEmbeddedDynamoDb } from "./embedded-dynamodb.ts";
+import { type DynamoDbObserver, startEmbeddedDynamoDb } from "./embedded-dynamodb.ts";
 import { createLocalHttpServer } from "./http-server.ts";
 import { LocalQueue } from "./local-queue.ts";
 
@@ -25,6 +25,8 @@ export interface LocalStackOptions {
   readonly integrateIntervalMs: number;
   readonly originPrefix: string;
   readonly log: (line: string) => void;
+  /** Benchmarks: sees every DynamoDB call the stack makes. */
+  readonly dynamoDbObserver?: DynamoDbObserver;
 }
 
 export interface LocalStack {
@@ -32,6 +34,8 @@ export interface LocalStack {
   readonly apiKey: string;
   readonly checkpointSigner: string;
   readonly queue: LocalQueue;
+  /** Runs one integrate pass now (benchmarks and tests that set a long interval). */
+  integrateNow(): Promise<void>;
   /** Stops taking requests, lets the running integrate finish, and closes the database. */
   stop(): Promise<void>;
 }
@@ -67,7 +71,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const keys = await loadOrCreateDevKeys(options.dataDir);
   const apiKey = options.apiKey ?? keys.apiKey;
 
-  const database = await startEmbeddedDynamoDb({ path: join(options.dataDir, "dynamodb") });
+  const database = await startEmbeddedDynamoDb({
+    path: join(options.dataDir, "dynamodb"),
+    ...(options.dynamoDbObserver === undefined ? {} : { observer: options.dynamoDbObserver }),
+  });
 
   // The functions read their configuration at import, as at a Lambda cold start.
   Object.assign(process.env, {
@@ -132,6 +139,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     apiKey,
     checkpointSigner: await createCheckpointSigner(config).address(),
     queue,
+    async integrateNow() {
+      await integrate.handler();
+    },
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await stopQueue();

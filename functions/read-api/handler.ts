@@ -3,6 +3,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { systemClock } from "../../shared/adapters/system/system-clock.ts";
+import { CachedLogReads } from "../../shared/app/cached-log-reads.ts";
 import { findByContentHash, getEntry, getProof } from "../../shared/app/read-entries.ts";
 import { getConsistency, getLatestCheckpoint } from "../../shared/app/read-log.ts";
 import { loadConfig } from "../../shared/config.ts";
@@ -20,7 +21,9 @@ const store = createStore(config);
 const signer = createCheckpointSigner(config);
 const originOf = ledgerOrigin(config);
 const guard = new ApiKeyGuard(store, systemClock.nowMs);
-const deps = { entries: store, log: store };
+// Proofs read tiles and the head through a per-container cache (see CachedLogReads).
+const cachedLog = new CachedLogReads(store, systemClock, { maxTiles: 4096, headMaxAgeMs: 500 });
+const deps = { entries: store, log: cachedLog };
 
 function pathParam(event: APIGatewayProxyEventV2, name: string): string {
   const value = event.pathParameters?.[name];

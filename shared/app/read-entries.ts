@@ -25,7 +25,7 @@ export interface EntryView {
 
 export interface ReadDeps {
   readonly entries: EntryStore;
-  readonly log: LogStore;
+  readonly log: Pick<LogStore, "getHead" | "tiles">;
 }
 
 function isSequenced(batch: Batch): batch is SequencedBatch {

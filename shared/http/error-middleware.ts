@@ -22,10 +22,13 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
 
 /** Field errors from a zod error, with paths like `entries.3.contentHash`. */
 export function fieldErrors(error: ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join(".") || "(body)",
-    message: issue.message,
-  }));
+  const pathOf = (path: readonly PropertyKey[]) => path.map(String).join(".") || "(body)";
+  // An unknown field is named by its own path (`entries.0.contnet`), not its parent's.
+  return error.issues.flatMap((issue) =>
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: "unknown field" }))
+      : [{ path: pathOf(issue.path), message: issue.message }],
+  );
 }
 
 function asFieldErrors(value: unknown): FieldError[] {

@@ -31,6 +31,15 @@ export function routeKey(route: Route): string {
   return `${route.method} ${route.path}`;
 }
 
+/** A path segment percent-decoded; one with a malformed escape (`%ZZ`) is kept as sent. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 function matchPath(pattern: string, path: string): Record<string, string> | undefined {
   const want = pattern.split("/");
   const got = path.split("/");
@@ -41,7 +50,7 @@ function matchPath(pattern: string, path: string): Record<string, string> | unde
     const actual = got[i] ?? "";
     if (segment.startsWith("{") && segment.endsWith("}")) {
       if (actual === "") return undefined;
-      params[segment.slice(1, -1)] = decodeURIComponent(actual);
+      params[segment.slice(1, -1)] = decodeSegment(actual);
     } else if (segment !== actual) {
       return undefined;
     }
