@@ -65,6 +65,8 @@ async function handle(
 ): Promise<void> {
   const url = new URL(request.url ?? "/", "http://127.0.0.1");
   const method = request.method ?? "GET";
+  // Read before the body: stopping at the size limit destroys the request and its socket.
+  const sourceIp = request.socket.remoteAddress ?? "127.0.0.1";
   const body = await readBody(request);
   if (method === "GET" && url.pathname === "/_local/queue") {
     const { depth, deadLetters } = options.queue;
@@ -96,7 +98,7 @@ async function handle(
       url,
       headers: request.headers,
       body,
-      sourceIp: request.socket.remoteAddress ?? "127.0.0.1",
+      sourceIp,
     },
     key,
     params,

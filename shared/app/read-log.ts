@@ -38,7 +38,12 @@ export async function getConsistency(
     throw new InvalidArgumentError(
       `need 0 < from <= to <= ${head.treeSize}, got from=${from} to=${to}`,
       {
-        errors: [{ path: "from", message: `0 < from <= to <= ${head.treeSize}` }],
+        errors: [
+          ...(0 < from && from <= to ? [] : [{ path: "from", message: `0 < from <= to` }]),
+          ...(to <= head.treeSize
+            ? []
+            : [{ path: "to", message: `at most the tree size ${head.treeSize}` }]),
+        ],
       },
     );
   }

@@ -35,6 +35,15 @@ function asFieldErrors(value: unknown): FieldError[] {
   return Array.isArray(value) ? (value as FieldError[]) : [];
 }
 
+/** What was thrown, as text for the log: anything can be thrown, even what String() refuses. */
+function describeThrown(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
 export function toProblem(error: unknown, logger: Logger): APIGatewayProxyStructuredResultV2 {
   if (error instanceof HttpError) {
     return problemResponse(error.status, error.message, {
@@ -59,7 +68,7 @@ export function toProblem(error: unknown, logger: Logger): APIGatewayProxyStruct
       });
     }
   }
-  logger.error("request failed", { error: error instanceof Error ? error : String(error) });
+  logger.error("request failed", { error: error instanceof Error ? error : describeThrown(error) });
   return problemResponse(500, undefined);
 }
 
