@@ -10,15 +10,25 @@ import { z } from "zod";
 const devKeysSchema = z.object({
   apiKey: z.string().min(16),
   checkpointKey: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Added after the first releases: a data dir without one gets one. */
+  anchorKey: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 
-export type DevKeys = z.infer<typeof devKeysSchema>;
+export interface DevKeys {
+  readonly apiKey: string;
+  readonly checkpointKey: string;
+  readonly anchorKey: string;
+}
 
-/** Reads `<dataDir>/dev-keys.json`, creating it (mode 0600) on first start. */
+/** Reads `<dataDir>/dev-keys.json`, creating it (mode 0600) on first start, or completing it. */
 export async function loadOrCreateDevKeys(dataDir: string): Promise<DevKeys> {
   const path = join(dataDir, "dev-keys.json");
+  let stored: z.infer<typeof devKeysSchema> | undefined;
   try {
-    return devKeysSchema.parse(JSON.parse(await readFile(path, "utf8")));
+    stored = devKeysSchema.parse(JSON.parse(await readFile(path, "utf8")));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
       throw new Error(
@@ -26,10 +36,15 @@ export async function loadOrCreateDevKeys(dataDir: string): Promise<DevKeys> {
       );
     }
   }
+  if (stored?.anchorKey !== undefined) return { ...stored, anchorKey: stored.anchorKey };
   const keys: DevKeys = {
-    apiKey: `stele_dev_${randomBytes(24).toString("base64url")}`,
-    checkpointKey: randomBytes(32).toString("hex"),
+    apiKey: stored?.apiKey ?? `stele_dev_${randomBytes(24).toString("base64url")}`,
+    checkpointKey: stored?.checkpointKey ?? randomBytes(32).toString("hex"),
+    anchorKey: randomBytes(32).toString("hex"),
   };
-  await writeFile(path, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600, flag: "wx" });
+  await writeFile(path, `${JSON.stringify(keys, null, 2)}\n`, {
+    mode: 0o600,
+    flag: stored === undefined ? "wx" : "w",
+  });
   return keys;
 }

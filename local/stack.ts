@@ -10,9 +10,11 @@ import { join } from "node:path";
 import { createTable } from "../shared/adapters/dynamodb/table.ts";
 import { sha256Hex } from "../shared/http/auth.ts";
 import { loadOrCreateDevKeys } from "./dev-keys.ts";
+import { startEmbeddedChain } from "./embedded-chain.ts";
 import { type DynamoDbObserver, startEmbeddedDynamoDb } from "./embedded-dynamodb.ts";
 import { createLocalHttpServer } from "./http-server.ts";
 import { LocalQueue } from "./local-queue.ts";
+import { provisionChain } from "./provision-chain.ts";
 
 export const TABLE_NAME = "stele";
 
@@ -27,6 +29,19 @@ export interface LocalStackOptions {
   readonly log: (line: string) => void;
   /** Benchmarks: sees every DynamoDB call the stack makes. */
   readonly dynamoDbObserver?: DynamoDbObserver;
+  /** Anchoring; without it the stack signs checkpoints but anchors nothing. */
+  readonly chain?: LocalChainOptions;
+}
+
+export interface LocalChainOptions {
+  /** Port of the embedded chain; ignored with `rpcUrl`. */
+  readonly rpcPort: number;
+  /** Use this chain instead of an embedded one. */
+  readonly rpcUrl?: string;
+  /** An Anchor already deployed there (its owner authorised the dev anchor key). */
+  readonly contract?: string;
+  readonly anchorIntervalMs: number;
+  readonly confirmations: number;
 }
 
 export interface LocalStack {
@@ -34,6 +49,13 @@ export interface LocalStack {
   readonly apiKey: string;
   readonly checkpointSigner: string;
   readonly queue: LocalQueue;
+  /** The chain anchored on, when anchoring is on. */
+  readonly chain?: {
+    readonly url: string;
+    readonly chainId: number;
+    readonly contract: string;
+    readonly anchorAddress: string;
+  };
   /** Runs one integrate pass now (benchmarks and tests that set a long interval). */
   integrateNow(): Promise<void>;
   /** Stops taking requests, lets the running integrate finish, and closes the database. */
@@ -76,6 +98,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ...(options.dynamoDbObserver === undefined ? {} : { observer: options.dynamoDbObserver }),
   });
 
+  const chainOptions = options.chain;
+  const embeddedChain =
+    chainOptions === undefined || chainOptions.rpcUrl !== undefined
+      ? undefined
+      : await startEmbeddedChain({ port: chainOptions.rpcPort });
+  const chainUrl = chainOptions?.rpcUrl ?? embeddedChain?.url;
+  const chain =
+    chainOptions === undefined || chainUrl === undefined
+      ? undefined
+      : {
+          url: chainUrl,
+          ...(await provisionChain({
+            url: chainUrl,
+            embedded: embeddedChain !== undefined,
+            anchorKey: keys.anchorKey,
+            ...(chainOptions.contract === undefined ? {} : { contract: chainOptions.contract }),
+          })),
+        };
+
   // The functions read their configuration at import, as at a Lambda cold start.
   Object.assign(process.env, {
     STELE_TABLE_NAME: TABLE_NAME,
@@ -86,6 +127,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     AWS_REGION: process.env.AWS_REGION ?? "us-east-1",
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "WARN",
   });
+  if (chain !== undefined && chainOptions !== undefined) {
+    Object.assign(process.env, {
+      STELE_CHAIN_ID: String(chain.chainId),
+      STELE_CHAIN_RPC_URLS: chain.url,
+      STELE_ANCHOR_CONTRACT: chain.contract,
+      STELE_ANCHOR_SIGNER: "dev",
+      STELE_DEV_ANCHOR_KEY: keys.anchorKey,
+      STELE_CONFIRMATIONS: String(chainOptions.confirmations),
+    });
+  }
   const { createDynamoDbClient, createStore, createCheckpointSigner } = await import(
     "../shared/wiring.ts"
   );
@@ -104,6 +155,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const read = await import("../functions/read-api/handler.ts");
   const integrate = await import("../functions/integrate-ledgers/handler.ts");
   const ingest = await import("../functions/ingest-queue/handler.ts");
+  const anchor =
+    chain === undefined ? undefined : await import("../functions/anchor-checkpoints/handler.ts");
 
   const queue = new LocalQueue();
   const onError = (error: unknown) =>
@@ -124,6 +177,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     },
     onError,
   );
+  const stopAnchor =
+    anchor === undefined || chainOptions === undefined
+      ? async () => undefined
+      : every(
+          chainOptions.anchorIntervalMs,
+          async () => {
+            await anchor.handler();
+          },
+          onError,
+        );
   const stopQueue = every(
     50,
     async () => {
@@ -139,6 +202,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     apiKey,
     checkpointSigner: await createCheckpointSigner(config).address(),
     queue,
+    ...(chain === undefined ? {} : { chain }),
     async integrateNow() {
       await integrate.handler();
     },
@@ -146,6 +210,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await stopQueue();
       await stopIntegrate();
+      await stopAnchor();
+      await embeddedChain?.stop();
       await database.stop();
     },
   };

@@ -14,6 +14,14 @@ const env = z
     STELE_DEV_API_KEY: z.string().min(16, "at least 16 characters").optional(),
     STELE_INTEGRATE_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
     STELE_ORIGIN_PREFIX: z.string().min(1).default("stele.local"),
+    STELE_CHAIN_RPC_PORT: z.coerce.number().int().min(1).max(65535).default(8545),
+    STELE_CHAIN_RPC_URL: z.url().optional(),
+    STELE_ANCHOR_CONTRACT: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{40}$/, "an address")
+      .optional(),
+    STELE_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
+    STELE_CONFIRMATIONS: z.coerce.number().int().min(1).default(2),
   })
   .safeParse(process.env);
 if (!env.success) {
@@ -30,12 +38,22 @@ const stack = await startLocalStack({
   integrateIntervalMs: settings.STELE_INTEGRATE_INTERVAL_MS,
   originPrefix: settings.STELE_ORIGIN_PREFIX,
   log: (line) => console.error(line),
+  chain: {
+    rpcPort: settings.STELE_CHAIN_RPC_PORT,
+    ...(settings.STELE_CHAIN_RPC_URL === undefined ? {} : { rpcUrl: settings.STELE_CHAIN_RPC_URL }),
+    ...(settings.STELE_ANCHOR_CONTRACT === undefined
+      ? {}
+      : { contract: settings.STELE_ANCHOR_CONTRACT }),
+    anchorIntervalMs: settings.STELE_ANCHOR_INTERVAL_MS,
+    confirmations: settings.STELE_CONFIRMATIONS,
+  },
 });
 
 console.log(`Stele local stack (dev only) on ${stack.url}
   data dir           ${resolve(settings.STELE_DATA_DIR)}
   API key            ${stack.apiKey}
   checkpoint signer  ${stack.checkpointSigner}
+  chain              ${stack.chain === undefined ? "none" : `${stack.chain.url} (chain id ${stack.chain.chainId}), Anchor ${stack.chain.contract}`}
 Try:
   curl -s -X POST ${stack.url}/v1/entries -H "Authorization: Bearer ${stack.apiKey}" \\
     -H "Content-Type: application/json" -d '{"entries":[{"kind":"transaction","payload":{"lot":"A-42"}}]}'

@@ -24,8 +24,50 @@ const configSchema = z
       .regex(/^[0-9a-f]{64}$/, "64 lowercase hex characters")
       .optional(),
     STELE_INTEGRATE_MAX_ENTRIES: z.coerce.number().int().min(1).max(100_000).default(10_000),
+    /** The anchor chain; without it nothing is anchored. */
+    STELE_CHAIN_ID: z.coerce.number().int().positive().optional(),
+    /** JSON-RPC endpoints of the chain, comma-separated (the first that answers is used). */
+    STELE_CHAIN_RPC_URLS: z
+      .string()
+      .transform((text) =>
+        text
+          .split(",")
+          .map((url) => url.trim())
+          .filter((url) => url !== ""),
+      )
+      .pipe(z.array(z.url()).min(1))
+      .optional(),
+    STELE_ANCHOR_CONTRACT: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{40}$/, "an address")
+      .optional(),
+    STELE_ANCHOR_SIGNER: z.enum(["kms", "dev"]).default("kms"),
+    STELE_ANCHOR_KEY_ID: z.string().min(1).optional(),
+    /** The dev-only software anchor key, 32 bytes hex. */
+    STELE_DEV_ANCHOR_KEY: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, "64 lowercase hex characters")
+      .optional(),
+    STELE_CONFIRMATIONS: z.coerce.number().int().min(1).max(1000).default(2),
+    /** Never pay more than this per gas, in gwei. */
+    STELE_MAX_FEE_PER_GAS_GWEI: z.coerce.number().positive().default(100),
+    STELE_REPLACE_AFTER_MS: z.coerce.number().int().min(1000).default(60_000),
   })
   .superRefine((env, ctx) => {
+    if (env.STELE_CHAIN_ID !== undefined) {
+      for (const name of ["STELE_CHAIN_RPC_URLS", "STELE_ANCHOR_CONTRACT"] as const) {
+        if (env[name] === undefined)
+          ctx.addIssue({ code: "custom", path: [name], message: "required with STELE_CHAIN_ID" });
+      }
+      const key =
+        env.STELE_ANCHOR_SIGNER === "kms" ? "STELE_ANCHOR_KEY_ID" : "STELE_DEV_ANCHOR_KEY";
+      if (env[key] === undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `required with the ${env.STELE_ANCHOR_SIGNER} anchor signer`,
+        });
+    }
     if (env.STELE_CHECKPOINT_SIGNER === "kms" && env.STELE_CHECKPOINT_KEY_ID === undefined) {
       ctx.addIssue({
         code: "custom",

@@ -34,12 +34,18 @@ export function createCheckpointSigner(config: Config): CheckpointSigner {
   if (config.STELE_CHECKPOINT_SIGNER === "dev") {
     return new DevCheckpointSigner(fromHex(config.STELE_DEV_CHECKPOINT_KEY ?? ""));
   }
+  return new KmsCheckpointSigner({
+    client: createKmsClient(config),
+    keyId: config.STELE_CHECKPOINT_KEY_ID ?? "",
+  });
+}
+
+export function createKmsClient(config: Config): KMSClient {
   const endpoint = config.STELE_KMS_ENDPOINT;
-  const client = new KMSClient({
+  return new KMSClient({
     region: config.AWS_REGION,
     ...(endpoint === undefined ? {} : { endpoint, credentials: LOCAL_CREDENTIALS }),
   });
-  return new KmsCheckpointSigner({ client, keyId: config.STELE_CHECKPOINT_KEY_ID ?? "" });
 }
 
 export function ledgerOrigin(config: Config): (ledger: string) => string {

@@ -23,7 +23,9 @@ const originOf = ledgerOrigin(config);
 const guard = new ApiKeyGuard(store, systemClock.nowMs);
 // Proofs read tiles and the head through a per-container cache (see CachedLogReads).
 const cachedLog = new CachedLogReads(store, systemClock, { maxTiles: 4096, headMaxAgeMs: 500 });
-const deps = { entries: store, log: cachedLog };
+const anchors =
+  config.STELE_CHAIN_ID === undefined ? undefined : { store, chainIds: [config.STELE_CHAIN_ID] };
+const deps = { entries: store, log: cachedLog, ...(anchors === undefined ? {} : { anchors }) };
 
 function pathParam(event: APIGatewayProxyEventV2, name: string): string {
   const value = event.pathParameters?.[name];
@@ -84,10 +86,15 @@ export const handler = middy(
       });
     },
     "GET /v1/ledgers/{ledger}/checkpoint": async (event) => {
-      if (booleanParam(event, "anchored")) {
-        throw new HttpError(404, "no checkpoint of this ledger is anchored yet");
-      }
-      return jsonResponse(200, await getLatestCheckpoint(store, ledgerParam(event)));
+      const anchored = booleanParam(event, "anchored");
+      const ledger = ledgerParam(event);
+      return jsonResponse(
+        200,
+        await getLatestCheckpoint(store, ledger, {
+          anchored,
+          ...(anchors === undefined ? {} : { anchors }),
+        }),
+      );
     },
     "GET /v1/ledgers/{ledger}/consistency": async (event) => {
       const ledger = ledgerParam(event);
@@ -101,7 +108,16 @@ export const handler = middy(
       return jsonResponse(200, {
         ledgers: ledgers.map((ledger) => ({ ledger, origin: originOf(ledger) })),
         checkpointSigner: await signer.address(),
-        chains: [],
+        chains:
+          config.STELE_CHAIN_ID === undefined
+            ? []
+            : [
+                {
+                  chainId: config.STELE_CHAIN_ID,
+                  contract: config.STELE_ANCHOR_CONTRACT,
+                  confirmations: config.STELE_CONFIRMATIONS,
+                },
+              ],
       });
     },
   }),

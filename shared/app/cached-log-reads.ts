@@ -15,15 +15,19 @@ export interface CacheOptions {
   readonly headMaxAgeMs: number;
 }
 
-export class CachedLogReads implements Pick<LogStore, "getHead" | "tiles"> {
-  readonly #store: Pick<LogStore, "getHead" | "tiles">;
+export class CachedLogReads implements Pick<LogStore, "getHead" | "tiles" | "getCheckpoint"> {
+  readonly #store: Pick<LogStore, "getHead" | "tiles" | "getCheckpoint">;
   readonly #clock: Clock;
   readonly #options: CacheOptions;
   /** Insertion order is recency order: a hit re-inserts, eviction takes the first key. */
   readonly #tiles = new Map<string, Uint8Array>();
   readonly #heads = new Map<string, { head: LedgerHead | undefined; atMs: number }>();
 
-  constructor(store: Pick<LogStore, "getHead" | "tiles">, clock: Clock, options: CacheOptions) {
+  constructor(
+    store: Pick<LogStore, "getHead" | "tiles" | "getCheckpoint">,
+    clock: Clock,
+    options: CacheOptions,
+  ) {
     this.#store = store;
     this.#clock = clock;
     this.#options = options;
@@ -36,6 +40,11 @@ export class CachedLogReads implements Pick<LogStore, "getHead" | "tiles"> {
     const head = await this.#store.getHead(ledger);
     this.#heads.set(ledger, { head, atMs: this.#clock.nowMs() });
     return head;
+  }
+
+  /** Signed checkpoints never change: read through, uncached (one small read). */
+  getCheckpoint(ledger: string, treeSize: number) {
+    return this.#store.getCheckpoint(ledger, treeSize);
   }
 
   tiles(ledger: string): TileReader {

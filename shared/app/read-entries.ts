@@ -7,7 +7,8 @@ import { buildInclusionProof } from "../domain/merkle/build-proof.ts";
 import { hashLeaf } from "../domain/merkle/hasher.ts";
 import { BUNDLE_FORMAT, type ProofBundle } from "../domain/proof/bundle-schema.ts";
 import type { EntryStore } from "../ports/entry-store.ts";
-import type { LogStore } from "../ports/log-store.ts";
+import type { LogStore, StoredCheckpoint } from "../ports/log-store.ts";
+import { type AnchorReads, anchoredView } from "./anchored-view.ts";
 
 /** How long a client should wait before asking again for a proof that is not ready. */
 export const PROOF_RETRY_AFTER_SECONDS = 1;
@@ -25,7 +26,9 @@ export interface EntryView {
 
 export interface ReadDeps {
   readonly entries: EntryStore;
-  readonly log: Pick<LogStore, "getHead" | "tiles">;
+  readonly log: Pick<LogStore, "getHead" | "tiles" | "getCheckpoint">;
+  /** Absent where nothing is anchored (no chain configured). */
+  readonly anchors?: AnchorReads;
 }
 
 function isSequenced(batch: Batch): batch is SequencedBatch {
@@ -48,8 +51,7 @@ function viewOf(batch: Batch, position: number): EntryView {
   };
 }
 
-/** GET /v1/entries/{id}: one read of the entry's batch. */
-export async function getEntry(deps: Pick<ReadDeps, "entries">, id: string): Promise<EntryView> {
+async function readEntry(deps: Pick<ReadDeps, "entries">, id: string): Promise<EntryView> {
   const parsed = parseEntryId(id);
   if (parsed === undefined) throw new NotFoundError(`no entry ${id}: not an entry id`, { id });
   const batch = await deps.entries.getBatch(parsed.batchId);
@@ -57,32 +59,60 @@ export async function getEntry(deps: Pick<ReadDeps, "entries">, id: string): Pro
   return viewOf(batch, parsed.position);
 }
 
-/** GET /v1/entries/{id}/proof: the bundle against the latest signed checkpoint. */
+/** GET /v1/entries/{id}: one read of the entry's batch, and of the anchors once sequenced. */
+export async function getEntry(
+  deps: Pick<ReadDeps, "entries" | "anchors">,
+  id: string,
+): Promise<EntryView> {
+  const entry = await readEntry(deps, id);
+  if (entry.leafIndex === undefined || deps.anchors === undefined) return entry;
+  const view = await anchoredView(deps.anchors, entry.ledger);
+  if (view.finalSize > entry.leafIndex) return { ...entry, status: "final" };
+  if ((view.latest?.treeSize ?? 0) > entry.leafIndex) return { ...entry, status: "anchored" };
+  return entry;
+}
+
+/**
+ * GET /v1/entries/{id}/proof: the bundle against the latest anchored checkpoint that covers the
+ * entry, with its anchors; before one exists, against the latest signed checkpoint.
+ */
 export async function getProof(
   deps: ReadDeps,
   id: string,
   options: { anchored?: boolean } = {},
 ): Promise<ProofBundle> {
-  const entry = await getEntry(deps, id);
+  const entry = await readEntry(deps, id);
   const { leafIndex } = entry;
   if (leafIndex === undefined) {
     throw new NotYetError(`entry ${id} is not sequenced yet`, PROOF_RETRY_AFTER_SECONDS, { id });
   }
-  if (options.anchored === true) {
-    // Anchoring arrives with the anchoring service; until then no bundle is anchored.
-    throw new NotYetError(`entry ${id} has no anchored checkpoint yet`, PROOF_RETRY_AFTER_SECONDS, {
-      id,
-    });
+  const { latest } = await anchoredView(deps.anchors, entry.ledger);
+  let checkpoint: StoredCheckpoint | undefined;
+  let anchors: ProofBundle["anchors"] = [];
+  if (latest !== undefined && latest.treeSize > leafIndex) {
+    checkpoint = await deps.log.getCheckpoint(entry.ledger, latest.treeSize);
+    anchors = [...latest.anchors];
+  } else if (options.anchored === true) {
+    throw new NotYetError(
+      `no anchored checkpoint covers entry ${id} yet`,
+      PROOF_RETRY_AFTER_SECONDS,
+      { id },
+    );
+  } else {
+    checkpoint = (await deps.log.getHead(entry.ledger))?.checkpoint;
   }
-  const head = await deps.log.getHead(entry.ledger);
-  if (head === undefined || head.treeSize <= leafIndex) {
+  if (checkpoint === undefined || checkpoint.treeSize <= leafIndex) {
     throw new NotYetError(
       `no signed checkpoint covers entry ${id} yet`,
       PROOF_RETRY_AFTER_SECONDS,
       { id },
     );
   }
-  const path = await buildInclusionProof(deps.log.tiles(entry.ledger), leafIndex, head.treeSize);
+  const path = await buildInclusionProof(
+    deps.log.tiles(entry.ledger),
+    leafIndex,
+    checkpoint.treeSize,
+  );
   return {
     format: BUNDLE_FORMAT,
     entry: {
@@ -95,14 +125,14 @@ export async function getProof(
     leafIndex,
     leafHash: toHex(hashLeaf(fromHex(entry.contentHash))),
     inclusionPath: path.map(toHex),
-    checkpoint: head.checkpoint,
-    anchors: [],
+    checkpoint,
+    anchors,
   };
 }
 
 /** GET /v1/proofs?contentHash=…: sequenced entries with that content hash. */
 export async function findByContentHash(
-  deps: Pick<ReadDeps, "entries">,
+  deps: Pick<ReadDeps, "entries" | "anchors">,
   contentHash: string,
   ledger?: string,
 ): Promise<EntryView[]> {

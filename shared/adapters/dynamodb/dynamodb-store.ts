@@ -20,6 +20,7 @@ import type { Batch, BatchEntry, SequencedBatch } from "../../domain/ledger/batc
 import type { TileWrite } from "../../domain/merkle/append-leaves.ts";
 import { HASH_BYTES } from "../../domain/merkle/hasher.ts";
 import type { TileReader } from "../../domain/merkle/tile-reader.ts";
+import type { AnchorRecord, AnchorStore } from "../../ports/anchor-store.ts";
 import type { ApiKeyRecord, ApiKeyStore, ApiScope } from "../../ports/api-key-store.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { ContentIndexEntry, EntryStore, IdempotencyRecord } from "../../ports/entry-store.ts";
@@ -30,6 +31,8 @@ import type {
   StoredCheckpoint,
 } from "../../ports/log-store.ts";
 import {
+  anchorKey,
+  anchorPartition,
   apiKeyKey,
   batchKey,
   batchPartition,
@@ -246,7 +249,7 @@ function pendingItem(batch: Batch): Item {
   return keyItem(pendingKey(batch.ledger, batch.batchId));
 }
 
-export class DynamoDbStore implements EntryStore, LogStore, ApiKeyStore {
+export class DynamoDbStore implements EntryStore, LogStore, ApiKeyStore, AnchorStore {
   readonly #client: DynamoDBClient;
   readonly #table: string;
   readonly #retry: BatchRetryOptions;
@@ -620,6 +623,30 @@ export class DynamoDbStore implements EntryStore, LogStore, ApiKeyStore {
   }
 
   // ---- ApiKeyStore ------------------------------------------------------------------------
+
+  async putAnchor(record: AnchorRecord): Promise<void> {
+    const key = anchorKey(record.ledger, record.chainId, record.treeSize, record.attempt);
+    await this.#client.send(
+      new PutItemCommand({
+        TableName: this.#table,
+        Item: { ...keyItem(key), anchor: { S: JSON.stringify(record) } },
+      }),
+    );
+  }
+
+  async recentAnchors(ledger: string, chainId: number, limit: number): Promise<AnchorRecord[]> {
+    const page = await this.#client.send(
+      new QueryCommand({
+        TableName: this.#table,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": { S: anchorPartition(ledger, chainId) } },
+        ConsistentRead: true,
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (page.Items ?? []).map((item) => json<AnchorRecord>(item, "anchor"));
+  }
 
   async putApiKey(record: ApiKeyRecord): Promise<void> {
     await this.#client.send(

@@ -126,6 +126,21 @@ export function checkpointKey(ledger: string, treeSize: number): ItemKey {
   return { pk: ledgerPartition(ledger), sk: `CHECKPOINT#${pad16(treeSize)}` };
 }
 
+/** Anchors of a ledger on one chain, newest (treeSize, then attempt) last in sort order. */
+export function anchorPartition(ledger: string, chainId: number): string {
+  return `ANCHOR#${ledger}#${chainId}`;
+}
+
+/** One anchoring of the checkpoint of `treeSize`; `attempt` counts re-anchorings after a reorg. */
+export function anchorKey(
+  ledger: string,
+  chainId: number,
+  treeSize: number,
+  attempt: number,
+): ItemKey {
+  return { pk: anchorPartition(ledger, chainId), sk: `${pad16(treeSize)}#${pad16(attempt)}` };
+}
+
 /**
  * A hash tile, one item per level and index whatever its width: a wider one replaces it, a
  * narrower one never does.

@@ -1,6 +1,7 @@
 // The local stack as a user runs it (`npm start`), in a child process the test can kill -9.
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../chain/hardhat-node.ts";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 
@@ -20,9 +21,11 @@ export async function startStackProcess(
   env: Record<string, string>,
   timeoutMs = 60_000,
 ): Promise<StackProcess> {
+  // Each stack gets its own chain port, so test files can run side by side.
+  const chainPort = String(await freePort());
   const child = spawn(process.execPath, ["--import", "tsx", "local/start.ts"], {
     cwd: root,
-    env: { ...process.env, PORT: "0", ...env },
+    env: { ...process.env, PORT: "0", STELE_CHAIN_RPC_PORT: chainPort, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -1,0 +1,319 @@
+/**
+ * Use case: the anchorer of one chain. Each run first settles what it sent (broadcast a
+ * recorded transaction again, notice inclusion, replace a stuck one with higher fees, notice a
+ * reorg or a dropped transaction), then anchors each ledger's latest signed checkpoint that is
+ * larger than its last anchored one.
+ *
+ * Crash safety: a transaction is recorded (status "sending", with its signed bytes) before it
+ * is broadcast, so a crash between the two is finished by broadcasting the same bytes again;
+ * the chain's nonce makes a duplicate impossible.
+ */
+import { ANCHORED_TOPIC, logIdOfOrigin } from "../domain/proof/anchor-check.ts";
+import type { AnchorChain, ChainReceipt, Eip1559Fees } from "../ports/anchor-chain.ts";
+import type { AnchorRecord, AnchorStore } from "../ports/anchor-store.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { EntryStore } from "../ports/entry-store.ts";
+import type { LogStore } from "../ports/log-store.ts";
+
+export interface AnchorDeps {
+  readonly ledgers: Pick<EntryStore, "listLedgers">;
+  readonly log: Pick<LogStore, "getHead">;
+  readonly anchors: AnchorStore;
+  readonly chain: AnchorChain;
+  readonly clock: Clock;
+  readonly originOf: (ledger: string) => string;
+}
+
+export interface AnchorOptions {
+  readonly confirmations: number;
+  /** Never offer more than this per gas (wei); above it, wait. */
+  readonly maxFeePerGasCeiling: bigint;
+  /** A transaction not mined after this long is replaced with higher fees. */
+  readonly replaceAfterMs: number;
+}
+
+export type AnchorEvent =
+  | {
+      readonly kind: "sent" | "rebroadcast" | "replaced" | "included" | "final" | "orphaned";
+      readonly ledger: string;
+      readonly treeSize: number;
+    }
+  | {
+      readonly kind: "fee-ceiling";
+      readonly ledger: string;
+      readonly treeSize: number;
+      readonly maxFeePerGas: bigint;
+    };
+
+/** Replacement fees: at least 12.5% above the last offer (what nodes require), or today's if higher. */
+function bumped(last: Eip1559Fees, now: Eip1559Fees): Eip1559Fees {
+  const up = (value: bigint) => value + value / 8n + 1n;
+  const max = (a: bigint, b: bigint) => (a > b ? a : b);
+  return {
+    maxFeePerGas: max(up(last.maxFeePerGas), now.maxFeePerGas),
+    maxPriorityFeePerGas: max(up(last.maxPriorityFeePerGas), now.maxPriorityFeePerGas),
+  };
+}
+
+const OPEN = new Set(["sending", "sent", "included"]);
+const LIVE = new Set(["sending", "sent", "included", "final"]);
+
+export class Anchorer {
+  readonly #deps: AnchorDeps;
+  readonly #options: AnchorOptions;
+  readonly #events: AnchorEvent[] = [];
+
+  constructor(deps: AnchorDeps, options: AnchorOptions) {
+    this.#deps = deps;
+    this.#options = options;
+  }
+
+  async #save(record: AnchorRecord, changes: Partial<AnchorRecord>): Promise<AnchorRecord> {
+    const next = { ...record, ...changes, updatedAtMs: this.#deps.clock.nowMs() };
+    await this.#deps.anchors.putAnchor(next);
+    return next;
+  }
+
+  /** Finds our mined transaction among those sent for `record`, if any. */
+  async #mined(record: AnchorRecord): Promise<ChainReceipt | null> {
+    for (const tx of [...record.transactions].reverse()) {
+      const receipt = await this.#deps.chain.receipt(tx.txHash);
+      if (receipt !== null) return receipt;
+    }
+    return null;
+  }
+
+  async #include(record: AnchorRecord, receipt: ChainReceipt): Promise<AnchorRecord> {
+    const { chain } = this.#deps;
+    const logIndex = receipt.logs.findIndex(
+      (log) =>
+        log.address.toLowerCase() === chain.contract.toLowerCase() &&
+        log.topics[0] === ANCHORED_TOPIC,
+    );
+    if (receipt.status !== 1 || logIndex < 0) {
+      // Reverted (for instance a key that is not authorised): record it and anchor again later.
+      this.#events.push({ kind: "orphaned", ledger: record.ledger, treeSize: record.treeSize });
+      return this.#save(record, { status: "orphaned" });
+    }
+    this.#events.push({ kind: "included", ledger: record.ledger, treeSize: record.treeSize });
+    return this.#save(record, {
+      status: "included",
+      inclusion: {
+        txHash: receipt.txHash,
+        blockNumber: receipt.blockNumber,
+        blockHash: receipt.blockHash,
+        logIndex,
+      },
+    });
+  }
+
+  /**
+   * Broadcasts the newest transaction of `record`. "underpriced" leaves it sent: an older offer
+   * of ours is pending, and the next replacement bids above this one.
+   */
+  async #broadcast(record: AnchorRecord): Promise<AnchorRecord> {
+    const last = record.transactions.at(-1);
+    const outcome =
+      last === undefined ? "nonce-too-low" : await this.#deps.chain.broadcast(last.rawTx);
+    if (outcome === "nonce-too-low") {
+      const receipt = await this.#mined(record);
+      if (receipt !== null) return this.#include(record, receipt);
+      this.#events.push({ kind: "orphaned", ledger: record.ledger, treeSize: record.treeSize });
+      return this.#save(record, { status: "orphaned" });
+    }
+    return this.#save(record, { status: "sent" });
+  }
+
+  /** Moves one open record on as far as the chain allows now. */
+  async #settle(record: AnchorRecord): Promise<AnchorRecord> {
+    const { chain, clock } = this.#deps;
+    const last = record.transactions.at(-1);
+    if (last === undefined) return this.#save(record, { status: "orphaned" });
+    if (record.status === "sending") {
+      // Recorded by a run that may have died before broadcasting it.
+      this.#events.push({ kind: "rebroadcast", ledger: record.ledger, treeSize: record.treeSize });
+      return this.#broadcast(record);
+    }
+    if (record.status === "sent") {
+      const receipt = await this.#mined(record);
+      if (receipt !== null) return this.#include(record, receipt);
+      if ((await chain.minedNonce()) > record.nonce) {
+        // The nonce was used, and not by any transaction of ours that the chain still has.
+        this.#events.push({ kind: "orphaned", ledger: record.ledger, treeSize: record.treeSize });
+        return this.#save(record, { status: "orphaned" });
+      }
+      if (clock.nowMs() - last.sentAtMs < this.#options.replaceAfterMs) return record;
+      const fees = bumped(
+        {
+          maxFeePerGas: BigInt(last.maxFeePerGas),
+          maxPriorityFeePerGas: BigInt(last.maxPriorityFeePerGas),
+        },
+        await chain.suggestedFees(),
+      );
+      if (fees.maxFeePerGas > this.#options.maxFeePerGasCeiling) {
+        this.#events.push({
+          kind: "fee-ceiling",
+          ledger: record.ledger,
+          treeSize: record.treeSize,
+          maxFeePerGas: fees.maxFeePerGas,
+        });
+        return record;
+      }
+      const signed = await chain.signAnchor({
+        logId: logIdOfOrigin(this.#deps.originOf(record.ledger)),
+        treeSize: record.treeSize,
+        rootHash: record.rootHash,
+        nonce: record.nonce,
+        fees,
+      });
+      const sending = await this.#save(record, {
+        status: "sending",
+        transactions: [
+          ...record.transactions,
+          { ...signed, ...feeStrings(fees), sentAtMs: clock.nowMs() },
+        ],
+      });
+      this.#events.push({ kind: "replaced", ledger: record.ledger, treeSize: record.treeSize });
+      return this.#broadcast(sending);
+    }
+    if (record.status === "included" && record.inclusion !== undefined) {
+      const { blockNumber, blockHash, txHash } = record.inclusion;
+      const [canonical, receipt] = await Promise.all([
+        chain.blockHash(blockNumber),
+        chain.receipt(txHash),
+      ]);
+      if (
+        canonical?.toLowerCase() !== blockHash.toLowerCase() ||
+        receipt?.blockHash.toLowerCase() !== blockHash.toLowerCase()
+      ) {
+        this.#events.push({ kind: "orphaned", ledger: record.ledger, treeSize: record.treeSize });
+        return this.#save(record, { status: "orphaned" });
+      }
+      if ((await chain.headNumber()) - blockNumber + 1 >= this.#options.confirmations) {
+        this.#events.push({ kind: "final", ledger: record.ledger, treeSize: record.treeSize });
+        return this.#save(record, { status: "final" });
+      }
+    }
+    return record;
+  }
+
+  /** Whether the block that holds `record`'s transaction is still on the canonical chain. */
+  async #stillCanonical(record: AnchorRecord): Promise<boolean> {
+    if (record.inclusion === undefined) return false;
+    const { blockNumber, blockHash, txHash } = record.inclusion;
+    const { chain } = this.#deps;
+    const [canonical, receipt] = await Promise.all([
+      chain.blockHash(blockNumber),
+      chain.receipt(txHash),
+    ]);
+    const same = (hash: string | undefined | null) =>
+      hash?.toLowerCase() === blockHash.toLowerCase();
+    return same(canonical) && same(receipt?.blockHash);
+  }
+
+  async #orphan(record: AnchorRecord): Promise<AnchorRecord> {
+    this.#events.push({ kind: "orphaned", ledger: record.ledger, treeSize: record.treeSize });
+    return this.#save(record, { status: "orphaned" });
+  }
+
+  /**
+   * Final anchors are not watched block by block; but if the newest one is gone (a reorg deeper
+   * than the confirmations, or a chain that was reset, like the local stack's after a restart),
+   * every final anchor of the ledger is checked, so no bundle claims a block that is gone.
+   */
+  async #recheckFinal(recent: AnchorRecord[]): Promise<AnchorRecord[]> {
+    const newestFinal = recent.find((record) => record.status === "final");
+    if (newestFinal === undefined || (await this.#stillCanonical(newestFinal))) return recent;
+    return Promise.all(
+      recent.map(async (record) =>
+        record.status === "final" && !(await this.#stillCanonical(record))
+          ? this.#orphan(record)
+          : record,
+      ),
+    );
+  }
+
+  /** Anchors `ledger`'s latest checkpoint if it is beyond what is anchored (or on its way). */
+  async #anchorLatest(
+    ledger: string,
+    recent: readonly AnchorRecord[],
+    nonce: number,
+  ): Promise<boolean> {
+    const { chain, clock, log } = this.#deps;
+    const head = await log.getHead(ledger);
+    const anchored = Math.max(
+      0,
+      ...recent.filter((r) => LIVE.has(r.status)).map((r) => r.treeSize),
+    );
+    if (head === undefined || head.treeSize <= anchored) return false;
+    const fees = await chain.suggestedFees();
+    if (fees.maxFeePerGas > this.#options.maxFeePerGasCeiling) {
+      this.#events.push({
+        kind: "fee-ceiling",
+        ledger,
+        treeSize: head.treeSize,
+        maxFeePerGas: fees.maxFeePerGas,
+      });
+      return false;
+    }
+    const { treeSize, rootHash } = head.checkpoint;
+    const signed = await chain.signAnchor({
+      logId: logIdOfOrigin(head.checkpoint.origin),
+      treeSize,
+      rootHash,
+      nonce,
+      fees,
+    });
+    const attempt =
+      1 + Math.max(-1, ...recent.filter((r) => r.treeSize === treeSize).map((r) => r.attempt));
+    const record: AnchorRecord = {
+      ledger,
+      chainId: chain.chainId,
+      treeSize,
+      rootHash,
+      contract: chain.contract,
+      attempt,
+      status: "sending",
+      nonce,
+      transactions: [{ ...signed, ...feeStrings(fees), sentAtMs: clock.nowMs() }],
+      updatedAtMs: clock.nowMs(),
+    };
+    await this.#deps.anchors.putAnchor(record);
+    this.#events.push({ kind: "sent", ledger, treeSize });
+    await this.#broadcast(record);
+    return true;
+  }
+
+  /** One run over every ledger; returns what happened, for logs and metrics. */
+  async run(): Promise<AnchorEvent[]> {
+    this.#events.length = 0;
+    const { anchors, chain, ledgers } = this.#deps;
+    const names = await ledgers.listLedgers();
+    const recentByLedger = new Map<string, AnchorRecord[]>();
+    for (const ledger of names) {
+      const recent = await this.#recheckFinal(
+        await anchors.recentAnchors(ledger, chain.chainId, 20),
+      );
+      const settled = await Promise.all(
+        recent.map((record) => (OPEN.has(record.status) ? this.#settle(record) : record)),
+      );
+      recentByLedger.set(ledger, settled);
+    }
+    // Nonces: the chain's count of mined transactions, past any of ours still pending.
+    const pending = [...recentByLedger.values()]
+      .flat()
+      .filter((r) => r.status === "sent" || r.status === "sending");
+    let nonce = Math.max(await chain.minedNonce(), ...pending.map((r) => r.nonce + 1));
+    for (const [ledger, recent] of recentByLedger) {
+      if (await this.#anchorLatest(ledger, recent, nonce)) nonce++;
+    }
+    return [...this.#events];
+  }
+}
+
+function feeStrings(fees: Eip1559Fees) {
+  return {
+    maxFeePerGas: fees.maxFeePerGas.toString(),
+    maxPriorityFeePerGas: fees.maxPriorityFeePerGas.toString(),
+  };
+}
