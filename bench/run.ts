@@ -12,6 +12,7 @@ import { appendLeaves } from "../shared/domain/merkle/append-leaves.ts";
 import { buildInclusionProof } from "../shared/domain/merkle/build-proof.ts";
 import { hashLeaves32 } from "../shared/domain/merkle/sha256-batch.ts";
 import { verifyInclusion } from "../shared/domain/merkle/verify-inclusion.ts";
+import { measureAnchoring } from "./anchoring.ts";
 import { measureLedger } from "./ledger.ts";
 import { machineInfo } from "./machine.ts";
 import { opensslSha256Per64B } from "./openssl-speed.ts";
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
     ),
     ...(await proofFigures()),
     ...(await measureLedger()),
+    ...(await measureAnchoring()),
   };
 
   let previous: { figures?: Record<string, number> } = {};

@@ -135,6 +135,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       STELE_ANCHOR_SIGNER: "dev",
       STELE_DEV_ANCHOR_KEY: keys.anchorKey,
       STELE_CONFIRMATIONS: String(chainOptions.confirmations),
+      STELE_ANCHOR_INTERVAL_MS: String(chainOptions.anchorIntervalMs),
     });
   }
   const { createDynamoDbClient, createStore, createCheckpointSigner } = await import(
@@ -180,8 +181,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const stopAnchor =
     anchor === undefined || chainOptions === undefined
       ? async () => undefined
-      : every(
-          chainOptions.anchorIntervalMs,
+      : // Run often to see inclusion and finality promptly; new anchors keep to the interval.
+        every(
+          Math.min(1000, chainOptions.anchorIntervalMs),
           async () => {
             await anchor.handler();
           },

@@ -52,6 +52,8 @@ const configSchema = z
     /** Never pay more than this per gas, in gwei. */
     STELE_MAX_FEE_PER_GAS_GWEI: z.coerce.number().positive().default(100),
     STELE_REPLACE_AFTER_MS: z.coerce.number().int().min(1000).default(60_000),
+    /** At most one new anchor per ledger this often (the anchorer itself runs more often). */
+    STELE_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
   })
   .superRefine((env, ctx) => {
     if (env.STELE_CHAIN_ID !== undefined) {

@@ -27,6 +27,7 @@ const anchorer =
           confirmations: config.STELE_CONFIRMATIONS,
           maxFeePerGasCeiling: parseUnits(String(config.STELE_MAX_FEE_PER_GAS_GWEI), "gwei"),
           replaceAfterMs: config.STELE_REPLACE_AFTER_MS,
+          minAnchorIntervalMs: config.STELE_ANCHOR_INTERVAL_MS,
         },
       );
 

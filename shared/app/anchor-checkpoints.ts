@@ -30,6 +30,11 @@ export interface AnchorOptions {
   readonly maxFeePerGasCeiling: bigint;
   /** A transaction not mined after this long is replaced with higher fees. */
   readonly replaceAfterMs: number;
+  /**
+   * At most one new anchor per ledger this often, however often run() is called: callers run it
+   * often (every second or so) to notice inclusion and finality promptly.
+   */
+  readonly minAnchorIntervalMs?: number;
 }
 
 export type AnchorEvent =

@@ -1,0 +1,82 @@
+/**
+ * Anchoring on the local stack at its defaults (anchor every 10 s, a block every second,
+ * 2 confirmations): gas per anchor from the receipts, seconds from signed checkpoint to
+ * included and to final, and what anchoring costs per million documents at a stated price.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { JsonRpcProvider } from "ethers";
+import { ApiClient } from "../test/support/local/api-client.ts";
+import { startStackProcess } from "../test/support/local/stack-process.ts";
+
+/** The price assumptions of issue 4: 10 gwei per gas, $3,000 per ETH. */
+export const GAS_PRICE_GWEI = 10;
+export const USD_PER_ETH = 3000;
+const SAMPLES = 3;
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return performance.now();
+}
+
+export async function measureAnchoring(): Promise<Record<string, number>> {
+  const dataDir = await mkdtemp(join(tmpdir(), "stele-bench-anchor-"));
+  const stack = await startStackProcess({ STELE_DATA_DIR: dataDir });
+  try {
+    const api = new ApiClient(stack.url, stack.apiKey);
+    const chainUrl = /chain\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(stack.output())?.[1] ?? "";
+    const provider = new JsonRpcProvider(chainUrl, 31337, {
+      staticNetwork: true,
+      cacheTimeout: -1,
+    });
+    const toIncluded: number[] = [];
+    const toFinal: number[] = [];
+    const gas: bigint[] = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      const response = await api.request<{ entries: { id: string }[] }>("POST", "/v1/entries", {
+        body: { entries: [{ kind: "document", contentHash: randomBytes(32).toString("hex") }] },
+      });
+      const id = response.body.entries[0]?.id ?? "";
+      const status = async () =>
+        (await api.request<{ status: string }>("GET", `/v1/entries/${id}`)).body.status;
+      const signed = await waitFor(async () => (await status()) !== "pending", 30_000);
+      const included = await waitFor(
+        async () => ["anchored", "final"].includes(await status()),
+        60_000,
+      );
+      const final = await waitFor(async () => (await status()) === "final", 60_000);
+      toIncluded.push((included - signed) / 1000);
+      toFinal.push((final - signed) / 1000);
+      const bundle = (
+        await api.request<{ anchors: { txHash: string }[] }>("GET", `/v1/entries/${id}/proof`)
+      ).body;
+      const receipt = await provider.getTransactionReceipt(bundle.anchors[0]?.txHash ?? "");
+      if (receipt !== null) gas.push(receipt.gasUsed);
+    }
+    provider.destroy();
+    const median = (values: number[]) =>
+      [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+    const gasPerAnchor = Number(gas.reduce((a, b) => (b > a ? b : a), 0n));
+    const usdPerAnchor = gasPerAnchor * GAS_PRICE_GWEI * 1e-9 * USD_PER_ETH;
+    return {
+      "anchor.gasPerAnchor": gasPerAnchor,
+      "anchor.secondsToIncluded": Number(median(toIncluded).toFixed(1)),
+      "anchor.secondsToIncluded.max": Number(Math.max(...toIncluded).toFixed(1)),
+      "anchor.secondsToFinal": Number(median(toFinal).toFixed(1)),
+      "anchor.secondsToFinal.max": Number(Math.max(...toFinal).toFixed(1)),
+      "anchor.usdPerAnchor": Number(usdPerAnchor.toFixed(4)),
+      // One anchor per batch of documents: a million documents need 1e6 / batch anchors.
+      "anchor.usdPerMillionDocs.batch1k": Number((usdPerAnchor * 1000).toFixed(2)),
+      "anchor.usdPerMillionDocs.batch1M": Number(usdPerAnchor.toFixed(4)),
+    };
+  } finally {
+    await stack.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
