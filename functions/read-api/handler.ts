@@ -3,7 +3,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { systemClock } from "../../shared/adapters/system/system-clock.ts";
-import { CachedLogReads } from "../../shared/app/cached-log-reads.ts";
+import { CachedLogReads, cachedRecentAnchors } from "../../shared/app/cached-log-reads.ts";
 import { findByContentHash, getEntry, getProof } from "../../shared/app/read-entries.ts";
 import { getConsistency, getLatestCheckpoint } from "../../shared/app/read-log.ts";
 import { loadConfig } from "../../shared/config.ts";
@@ -23,8 +23,11 @@ const originOf = ledgerOrigin(config);
 const guard = new ApiKeyGuard(store, systemClock.nowMs);
 // Proofs read tiles and the head through a per-container cache (see CachedLogReads).
 const cachedLog = new CachedLogReads(store, systemClock, { maxTiles: 4096, headMaxAgeMs: 500 });
+// Anchor records are read through the same short-lived cache as the head.
 const anchors =
-  config.STELE_CHAIN_ID === undefined ? undefined : { store, chainIds: [config.STELE_CHAIN_ID] };
+  config.STELE_CHAIN_ID === undefined
+    ? undefined
+    : { store: cachedRecentAnchors(store, systemClock, 500), chainIds: [config.STELE_CHAIN_ID] };
 const deps = { entries: store, log: cachedLog, ...(anchors === undefined ? {} : { anchors }) };
 
 function pathParam(event: APIGatewayProxyEventV2, name: string): string {

@@ -140,9 +140,12 @@ export class Anchorer {
       return this.#broadcast(record);
     }
     if (record.status === "sent") {
+      // The nonce before the receipts: a transaction of ours mined between the two reads then
+      // shows its receipt, instead of looking like another transaction took its nonce.
+      const nonceUsed = (await chain.minedNonce()) > record.nonce;
       const receipt = await this.#mined(record);
       if (receipt !== null) return this.#include(record, receipt);
-      if ((await chain.minedNonce()) > record.nonce) {
+      if (nonceUsed) {
         // The nonce was used, and not by any transaction of ours that the chain still has.
         this.#events.push({ kind: "orphaned", ledger: record.ledger, treeSize: record.treeSize });
         return this.#save(record, { status: "orphaned" });

@@ -6,6 +6,7 @@
 import { HASH_BYTES } from "../domain/merkle/hasher.ts";
 import { type TileId, tileKey } from "../domain/merkle/tile-id.ts";
 import type { TileReader } from "../domain/merkle/tile-reader.ts";
+import type { AnchorRecord, AnchorStore } from "../ports/anchor-store.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { LedgerHead, LogStore } from "../ports/log-store.ts";
 
@@ -83,4 +84,25 @@ export class CachedLogReads implements Pick<LogStore, "getHead" | "tiles" | "get
       this.#tiles.delete(oldest);
     }
   }
+}
+
+/** Anchor records read at most every `maxAgeMs` per ledger and chain (they move by the second). */
+export function cachedRecentAnchors(
+  store: Pick<AnchorStore, "recentAnchors">,
+  clock: Clock,
+  maxAgeMs: number,
+): Pick<AnchorStore, "recentAnchors"> {
+  const cache = new Map<string, { records: Promise<AnchorRecord[]>; atMs: number }>();
+  return {
+    recentAnchors(ledger, chainId, limit) {
+      const key = `${ledger}/${chainId}/${limit}`;
+      const cached = cache.get(key);
+      if (cached !== undefined && clock.nowMs() - cached.atMs < maxAgeMs) return cached.records;
+      const records = store.recentAnchors(ledger, chainId, limit);
+      cache.set(key, { records, atMs: clock.nowMs() });
+      // A failed read is not remembered.
+      records.catch(() => cache.delete(key));
+      return records;
+    },
+  };
 }
