@@ -121,8 +121,12 @@ export class Anchorer {
     const outcome =
       last === undefined ? "nonce-too-low" : await this.#deps.chain.broadcast(last.rawTx);
     if (outcome === "nonce-too-low") {
+      // The mined nonce first, then receipts (as in #settle): a node that lags behind the one
+      // that answered must not make a mined anchor look dropped.
+      const minedNonce = await this.#deps.chain.minedNonce();
       const receipt = await this.#mined(record);
       if (receipt !== null) return this.#include(record, receipt);
+      if (minedNonce <= record.nonce) return this.#save(record, { status: "sent" });
       this.#events.push({ kind: "orphaned", ledger: record.ledger, treeSize: record.treeSize });
       return this.#save(record, { status: "orphaned" });
     }
@@ -194,8 +198,7 @@ export class Anchorer {
         canonical?.toLowerCase() !== blockHash.toLowerCase() ||
         receipt?.blockHash.toLowerCase() !== blockHash.toLowerCase()
       ) {
-        this.#events.push({ kind: "orphaned", ledger: record.ledger, treeSize: record.treeSize });
-        return this.#save(record, { status: "orphaned" });
+        return this.#relocate(record);
       }
       if ((await chain.headNumber()) - blockNumber + 1 >= this.#options.confirmations) {
         this.#events.push({ kind: "final", ledger: record.ledger, treeSize: record.treeSize });
@@ -225,6 +228,15 @@ export class Anchorer {
   }
 
   /**
+   * `record`'s block left the canonical chain. A reorg's new branch often holds the same
+   * transaction in another block: then it is the same anchor, included there; otherwise orphaned.
+   */
+  async #relocate(record: AnchorRecord): Promise<AnchorRecord> {
+    const receipt = await this.#mined(record);
+    return receipt === null ? this.#orphan(record) : this.#include(record, receipt);
+  }
+
+  /**
    * Final anchors are not watched block by block; but if the newest one is gone (a reorg deeper
    * than the confirmations, or a chain that was reset, like the local stack's after a restart),
    * every final anchor of the ledger is checked, so no bundle claims a block that is gone.
@@ -235,7 +247,7 @@ export class Anchorer {
     return Promise.all(
       recent.map(async (record) =>
         record.status === "final" && !(await this.#stillCanonical(record))
-          ? this.#orphan(record)
+          ? this.#relocate(record)
           : record,
       ),
     );
@@ -274,6 +286,20 @@ export class Anchorer {
     });
     const attempt =
       1 + Math.max(-1, ...recent.filter((r) => r.treeSize === treeSize).map((r) => r.attempt));
+    // An attempt orphaned by a reorg, whose nonce is free again, may still be mined (nodes put
+    // the transactions of dropped blocks back in their pool): with that same nonce, its
+    // transactions count as this attempt's, so whichever is mined is found, not anchored twice.
+    const earlier = recent
+      .filter(
+        (r) =>
+          r.treeSize === treeSize &&
+          r.status === "orphaned" &&
+          r.nonce === nonce &&
+          r.rootHash === rootHash &&
+          r.contract === chain.contract,
+      )
+      .flatMap((r) => r.transactions)
+      .filter((tx) => tx.txHash !== signed.txHash);
     const record: AnchorRecord = {
       ledger,
       chainId: chain.chainId,
@@ -283,7 +309,7 @@ export class Anchorer {
       attempt,
       status: "sending",
       nonce,
-      transactions: [{ ...signed, ...feeStrings(fees), sentAtMs: clock.nowMs() }],
+      transactions: [...earlier, { ...signed, ...feeStrings(fees), sentAtMs: clock.nowMs() }],
       updatedAtMs: clock.nowMs(),
     };
     await this.#deps.anchors.putAnchor(record);
