@@ -8,7 +8,7 @@ import { type TileId, tileKey } from "../domain/merkle/tile-id.ts";
 import type { TileReader } from "../domain/merkle/tile-reader.ts";
 import type { AnchorRecord, AnchorStore } from "../ports/anchor-store.ts";
 import type { Clock } from "../ports/clock.ts";
-import type { LedgerHead, LogStore } from "../ports/log-store.ts";
+import type { LedgerHead, LogStore, StoredCheckpoint } from "../ports/log-store.ts";
 
 export interface CacheOptions {
   /** Tiles kept (8 KiB each when full): 4096 ≈ 32 MiB, every tile of a 1M-entry log. */
@@ -23,6 +23,7 @@ export class CachedLogReads implements Pick<LogStore, "getHead" | "tiles" | "get
   /** Insertion order is recency order: a hit re-inserts, eviction takes the first key. */
   readonly #tiles = new Map<string, Uint8Array>();
   readonly #heads = new Map<string, { head: LedgerHead | undefined; atMs: number }>();
+  readonly #checkpoints = new Map<string, StoredCheckpoint>();
 
   constructor(
     store: Pick<LogStore, "getHead" | "tiles" | "getCheckpoint">,
@@ -43,9 +44,18 @@ export class CachedLogReads implements Pick<LogStore, "getHead" | "tiles" | "get
     return head;
   }
 
-  /** Signed checkpoints never change: read through, uncached (one small read). */
-  getCheckpoint(ledger: string, treeSize: number) {
-    return this.#store.getCheckpoint(ledger, treeSize);
+  /** Signed checkpoints never change once stored: kept (a few hundred bytes each), newest 1024. */
+  async getCheckpoint(ledger: string, treeSize: number): Promise<StoredCheckpoint | undefined> {
+    const key = `${ledger}/${treeSize}`;
+    const cached = this.#checkpoints.get(key);
+    if (cached !== undefined) return cached;
+    const checkpoint = await this.#store.getCheckpoint(ledger, treeSize);
+    if (checkpoint !== undefined) {
+      this.#checkpoints.set(key, checkpoint);
+      const oldest = this.#checkpoints.keys().next().value;
+      if (this.#checkpoints.size > 1024 && oldest !== undefined) this.#checkpoints.delete(oldest);
+    }
+    return checkpoint;
   }
 
   tiles(ledger: string): TileReader {
