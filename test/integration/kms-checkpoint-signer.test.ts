@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import {
   CreateKeyCommand,
   GetPublicKeyCommand,
-  KMSClient,
+  type KMSClient,
   KMSServiceException,
   NotFoundException,
   SignCommand,
@@ -24,45 +24,20 @@ import {
 import { SECP256K1_HALF_N, SECP256K1_N } from "../../shared/domain/crypto/secp256k1-signature.ts";
 import { recoverEip191Signer } from "../../shared/domain/proof/checkpoint.ts";
 import { type MotoServer, resetMoto, startMotoServer } from "../support/moto/moto-server.ts";
+import { recordedKmsWithKey } from "../support/moto/recorded-kms.ts";
 
 let moto: MotoServer;
 let client: KMSClient;
 let keyId: string;
-/** Every DER signature KMS answered to a Sign, in order, as the adapter received it. */
-const rawSignatures: Uint8Array[] = [];
-let getPublicKeyRequests = 0;
+let rawSignatures: Uint8Array[] = [];
+let kmsCalls = { getPublicKey: 0 };
 
 before(async () => {
   moto = await startMotoServer();
   await resetMoto(moto);
-  client = new KMSClient({
-    endpoint: moto.endpoint,
-    region: moto.region,
-    credentials: moto.credentials,
-  });
-  // Watch what KMS itself answers, beneath the adapter.
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (context.commandName === "GetPublicKeyCommand") getPublicKeyRequests++;
-      const result = await next(args);
-      const output: object = result.output;
-      if (
-        context.commandName === "SignCommand" &&
-        "Signature" in output &&
-        output.Signature instanceof Uint8Array
-      ) {
-        rawSignatures.push(output.Signature);
-      }
-      return result;
-    },
-    { step: "initialize", name: "recordKmsAnswers" },
-  );
-  const created = await client.send(
-    new CreateKeyCommand({ KeySpec: "ECC_SECG_P256K1", KeyUsage: "SIGN_VERIFY" }),
-  );
-  const id = created.KeyMetadata?.KeyId;
-  assert.ok(id !== undefined, "CreateKey answered no KeyId");
-  keyId = id;
+  const kms = await recordedKmsWithKey(moto);
+  ({ client, keyId, rawSignatures } = kms);
+  kmsCalls = kms.calls;
 });
 
 after(async () => {
@@ -96,7 +71,7 @@ test("address() is the EIP-55 address ethers computes from GetPublicKey's key", 
 
 test("concurrent first calls share one GetPublicKey, and later calls ask no more", async () => {
   const signer = new KmsCheckpointSigner({ client, keyId });
-  const before = getPublicKeyRequests;
+  const before = kmsCalls.getPublicKey;
   const addresses = await Promise.all([
     signer.address(),
     signer.address(),
@@ -106,7 +81,7 @@ test("concurrent first calls share one GetPublicKey, and later calls ask no more
   assert.equal(new Set(addresses).size, 1);
   await signer.signPersonalMessage(new Uint8Array([2]));
   await signer.address();
-  assert.equal(getPublicKeyRequests - before, 1);
+  assert.equal(kmsCalls.getPublicKey - before, 1);
 });
 
 test("every signature recovers to address() with ethers and with recoverEip191Signer, low s, v 27/28", async (t) => {
@@ -209,9 +184,9 @@ test("a key id that does not exist gives an error naming the key, with KMS's err
     error.cause instanceof NotFoundException;
   await assert.rejects(signer.address(), isNamed);
   // A failure is not cached: the next call asks KMS again and fails the same way.
-  const before = getPublicKeyRequests;
+  const before = kmsCalls.getPublicKey;
   await assert.rejects(signer.signPersonalMessage(new Uint8Array([1])), isNamed);
-  assert.equal(getPublicKeyRequests - before, 1);
+  assert.equal(kmsCalls.getPublicKey - before, 1);
 });
 
 test("a key that is not secp256k1 is refused with a message that says so", async () => {

@@ -5,12 +5,7 @@
 import assert from "node:assert/strict";
 import { createPublicKey } from "node:crypto";
 import { after, before, test } from "node:test";
-import {
-  CreateKeyCommand,
-  GetPublicKeyCommand,
-  KMSClient,
-  NotFoundException,
-} from "@aws-sdk/client-kms";
+import { GetPublicKeyCommand, type KMSClient, NotFoundException } from "@aws-sdk/client-kms";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import {
   computeAddress,
@@ -36,6 +31,7 @@ import {
 import { SECP256K1_HALF_N, SECP256K1_N } from "../../shared/domain/crypto/secp256k1-signature.ts";
 import { type HardhatNode, startHardhatNode } from "../support/chain/hardhat-node.ts";
 import { type MotoServer, resetMoto, startMotoServer } from "../support/moto/moto-server.ts";
+import { recordedKmsWithKey } from "../support/moto/recorded-kms.ts";
 
 const CHAIN_ID = 31337;
 
@@ -45,41 +41,15 @@ let client: KMSClient;
 let provider: JsonRpcProvider;
 let funder: JsonRpcSigner;
 let keyId: string;
-/** Every DER signature KMS answered to a Sign, in order, as the adapter received it. */
-const rawSignatures: Uint8Array[] = [];
-let getPublicKeyRequests = 0;
+let rawSignatures: Uint8Array[] = [];
+let kmsCalls = { getPublicKey: 0 };
 
 before(async () => {
   [moto, node] = await Promise.all([startMotoServer(), startHardhatNode()]);
   await resetMoto(moto);
-  client = new KMSClient({
-    endpoint: moto.endpoint,
-    region: moto.region,
-    credentials: moto.credentials,
-  });
-  // Watch what KMS itself answers, beneath the adapter.
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (context.commandName === "GetPublicKeyCommand") getPublicKeyRequests++;
-      const result = await next(args);
-      const output: object = result.output;
-      if (
-        context.commandName === "SignCommand" &&
-        "Signature" in output &&
-        output.Signature instanceof Uint8Array
-      ) {
-        rawSignatures.push(output.Signature);
-      }
-      return result;
-    },
-    { step: "initialize", name: "recordKmsAnswers" },
-  );
-  const created = await client.send(
-    new CreateKeyCommand({ KeySpec: "ECC_SECG_P256K1", KeyUsage: "SIGN_VERIFY" }),
-  );
-  const id = created.KeyMetadata?.KeyId;
-  assert.ok(id !== undefined, "CreateKey answered no KeyId");
-  keyId = id;
+  const kms = await recordedKmsWithKey(moto);
+  ({ client, keyId, rawSignatures } = kms);
+  kmsCalls = kms.calls;
   provider = new JsonRpcProvider(node.url, CHAIN_ID, { staticNetwork: true, cacheTimeout: -1 });
   funder = await provider.getSigner(0);
 });
@@ -136,7 +106,7 @@ async function mined(response: TransactionResponse): Promise<TransactionReceipt>
 test("getAddress() is ethers' computeAddress of the SPKI key; one GetPublicKey shared by callers and connect()", async () => {
   const signer = new KmsTransactionSigner({ client, keyId });
   const expected = computeAddress(hexlify(await publicKeyFromKms(keyId)));
-  const before = getPublicKeyRequests;
+  const before = kmsCalls.getPublicKey;
   const addresses = await Promise.all([
     signer.getAddress(),
     signer.getAddress(),
@@ -148,7 +118,7 @@ test("getAddress() is ethers' computeAddress of the SPKI key; one GetPublicKey s
   assert.equal(connected.provider, provider);
   assert.equal(connected.keyId, keyId);
   assert.equal(await connected.getAddress(), expected);
-  assert.equal(getPublicKeyRequests - before, 1);
+  assert.equal(kmsCalls.getPublicKey - before, 1);
 });
 
 test("EIP-1559 transfers and a contract creation are mined from the KMS address, nonces advancing", async (t) => {
