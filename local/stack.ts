@@ -1,7 +1,8 @@
 /**
  * The whole service on one machine, with no cloud account: dynalite on disk in the data dir,
- * the dev checkpoint key, the HTTP API, integrate on its interval and the in-process ingest
- * queue, all driving the same function handlers that run in Lambda.
+ * the dev checkpoint and anchor keys, the HTTP API, integrate on its interval, the in-process
+ * ingest queue and, with `chain`, an embedded hardhat chain with the Anchor contract and the
+ * anchorer — all driving the same function handlers that run in Lambda.
  */
 import { mkdir } from "node:fs/promises";
 import type { Server } from "node:http";

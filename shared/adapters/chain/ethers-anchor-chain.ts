@@ -1,16 +1,13 @@
 /** The anchorer's view of one EVM chain, through ethers v6 and a signer holding the anchor key. */
-import { type AbstractSigner, Interface, type JsonRpcProvider, Transaction } from "ethers";
+import { type AbstractSigner, type JsonRpcProvider, Transaction } from "ethers";
 import type {
   AnchorChain,
   BroadcastOutcome,
   ChainReceipt,
   Eip1559Fees,
 } from "../../ports/anchor-chain.ts";
+import { encodeAnchorCall } from "./anchor-contract.ts";
 
-/** The one function of the Anchor contract the anchorer calls (spec/proof-v1.md). */
-const ANCHOR_ABI = new Interface([
-  "function anchor(bytes32 logId, uint64 treeSize, bytes32 rootHash)",
-]);
 /** ~27k is used; the rest of the limit is never paid for, and covers a future cold-storage read. */
 const ANCHOR_GAS_LIMIT = 60_000n;
 
@@ -68,11 +65,7 @@ export class EthersAnchorChain implements AnchorChain {
       chainId: this.chainId,
       to: this.contract,
       from: await this.address(),
-      data: ANCHOR_ABI.encodeFunctionData("anchor", [
-        call.logId,
-        call.treeSize,
-        `0x${call.rootHash}`,
-      ]),
+      data: encodeAnchorCall(call.logId, call.treeSize, call.rootHash),
       nonce: call.nonce,
       gasLimit: ANCHOR_GAS_LIMIT,
       maxFeePerGas: call.fees.maxFeePerGas,
