@@ -2,11 +2,9 @@
 // KMS Sign honour MessageType DIGEST as AWS does): every signature is an Ethereum personal_sign
 // by address(), whatever half of the curve KMS put s in.
 import assert from "node:assert/strict";
-import { createPublicKey } from "node:crypto";
 import { after, before, test } from "node:test";
 import {
   CreateKeyCommand,
-  GetPublicKeyCommand,
   type KMSClient,
   KMSServiceException,
   NotFoundException,
@@ -24,7 +22,7 @@ import {
 import { SECP256K1_HALF_N, SECP256K1_N } from "../../shared/domain/crypto/secp256k1-signature.ts";
 import { recoverEip191Signer } from "../../shared/domain/proof/checkpoint.ts";
 import { type MotoServer, resetMoto, startMotoServer } from "../support/moto/moto-server.ts";
-import { recordedKmsWithKey } from "../support/moto/recorded-kms.ts";
+import { publicKeyFromKms, recordedKmsWithKey } from "../support/moto/recorded-kms.ts";
 
 let moto: MotoServer;
 let client: KMSClient;
@@ -45,27 +43,9 @@ after(async () => {
   await moto?.stop();
 });
 
-/** The key's uncompressed point, read from GetPublicKey by Node's own SPKI parser (not ours). */
-async function publicKeyFromKms(id: string): Promise<Uint8Array> {
-  const answer = await client.send(new GetPublicKeyCommand({ KeyId: id }));
-  assert.ok(answer.PublicKey !== undefined);
-  const jwk = createPublicKey({
-    key: Buffer.from(answer.PublicKey),
-    format: "der",
-    type: "spki",
-  }).export({ format: "jwk" });
-  assert.equal(jwk.crv, "secp256k1");
-  assert.ok(jwk.x !== undefined && jwk.y !== undefined);
-  return Uint8Array.of(
-    0x04,
-    ...Buffer.from(jwk.x, "base64url"),
-    ...Buffer.from(jwk.y, "base64url"),
-  );
-}
-
 test("address() is the EIP-55 address ethers computes from GetPublicKey's key", async () => {
   const signer = new KmsCheckpointSigner({ client, keyId });
-  const expected = computeAddress(hexlify(await publicKeyFromKms(keyId)));
+  const expected = computeAddress(hexlify(await publicKeyFromKms(client, keyId)));
   assert.equal(await signer.address(), expected);
 });
 
@@ -128,7 +108,7 @@ test("every signature recovers to address() with ethers and with recoverEip191Si
 });
 
 test("the launcher honours MessageType DIGEST: KMS signs the digest itself, not its SHA-256", async () => {
-  const publicKey = await publicKeyFromKms(keyId);
+  const publicKey = await publicKeyFromKms(client, keyId);
   const digest = sha256(new TextEncoder().encode("stele digest check"));
   const answer = await client.send(
     new SignCommand({

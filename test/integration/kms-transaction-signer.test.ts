@@ -3,9 +3,8 @@
 // sent by the KMS key's address, and its messages and typed data verify with ethers, whatever
 // half of the curve KMS put s in.
 import assert from "node:assert/strict";
-import { createPublicKey } from "node:crypto";
 import { after, before, test } from "node:test";
-import { GetPublicKeyCommand, type KMSClient, NotFoundException } from "@aws-sdk/client-kms";
+import { type KMSClient, NotFoundException } from "@aws-sdk/client-kms";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import {
   computeAddress,
@@ -31,7 +30,7 @@ import {
 import { SECP256K1_HALF_N, SECP256K1_N } from "../../shared/domain/crypto/secp256k1-signature.ts";
 import { type HardhatNode, startHardhatNode } from "../support/chain/hardhat-node.ts";
 import { type MotoServer, resetMoto, startMotoServer } from "../support/moto/moto-server.ts";
-import { recordedKmsWithKey } from "../support/moto/recorded-kms.ts";
+import { publicKeyFromKms, recordedKmsWithKey } from "../support/moto/recorded-kms.ts";
 
 const CHAIN_ID = 31337;
 
@@ -60,24 +59,6 @@ after(async () => {
   await Promise.all([moto?.stop(), node?.stop()]);
 });
 
-/** The key's uncompressed point, read from GetPublicKey by Node's own SPKI parser (not ours). */
-async function publicKeyFromKms(id: string): Promise<Uint8Array> {
-  const answer = await client.send(new GetPublicKeyCommand({ KeyId: id }));
-  assert.ok(answer.PublicKey !== undefined);
-  const jwk = createPublicKey({
-    key: Buffer.from(answer.PublicKey),
-    format: "der",
-    type: "spki",
-  }).export({ format: "jwk" });
-  assert.equal(jwk.crv, "secp256k1");
-  assert.ok(jwk.x !== undefined && jwk.y !== undefined);
-  return Uint8Array.of(
-    0x04,
-    ...Buffer.from(jwk.x, "base64url"),
-    ...Buffer.from(jwk.y, "base64url"),
-  );
-}
-
 /** s of KMS's DER answer number `index`, and whether it was in the high half. */
 function rawS(index: number): { readonly s: bigint; readonly high: boolean } {
   const der = rawSignatures[index];
@@ -105,7 +86,7 @@ async function mined(response: TransactionResponse): Promise<TransactionReceipt>
 
 test("getAddress() is ethers' computeAddress of the SPKI key; one GetPublicKey shared by callers and connect()", async () => {
   const signer = new KmsTransactionSigner({ client, keyId });
-  const expected = computeAddress(hexlify(await publicKeyFromKms(keyId)));
+  const expected = computeAddress(hexlify(await publicKeyFromKms(client, keyId)));
   const before = kmsCalls.getPublicKey;
   const addresses = await Promise.all([
     signer.getAddress(),

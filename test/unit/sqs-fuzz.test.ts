@@ -12,6 +12,12 @@ import { loadConfig } from "../../shared/config.ts";
 import { parseQueueMessage } from "../../shared/schemas/queue-message.ts";
 import { createDynamoDbClient } from "../../shared/wiring.ts";
 import { type DynamoDbBackend, startDynalite } from "../support/dynamodb/dynalite.ts";
+import {
+  documentByContent,
+  documentByHash,
+  hex64,
+  transaction,
+} from "../support/entry-arbitraries.ts";
 
 type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 type ScheduledHandler = (event: unknown) => Promise<{
@@ -102,30 +108,17 @@ describe("the sample SQS batch", () => {
 
 // --- Arbitraries -------------------------------------------------------------------------------
 
-const hex64 = fc
-  .uint8Array({ minLength: 32, maxLength: 32 })
-  .map((bytes) => Buffer.from(bytes).toString("hex"));
-
+// Mostly valid entries; some upper-case hashes (accepted) and 129–130 character clientRefs (refused).
 const entry = fc.oneof(
-  fc.record(
-    {
-      kind: fc.constant("document"),
-      contentHash: fc.oneof(
-        hex64,
-        hex64.map((hex) => hex.toUpperCase()),
-      ),
-      clientRef: fc.string({ maxLength: 130 }),
-    },
-    { requiredKeys: ["kind", "contentHash"] },
+  documentByHash(
+    fc.oneof(
+      hex64,
+      hex64.map((hex) => hex.toUpperCase()),
+    ),
+    130,
   ),
-  fc.record({
-    kind: fc.constant("document"),
-    content: fc.uint8Array({ maxLength: 48 }).map((bytes) => Buffer.from(bytes).toString("base64")),
-  }),
-  fc.record({
-    kind: fc.constant("transaction"),
-    payload: fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 }),
-  }),
+  documentByContent,
+  transaction,
 );
 
 /** Near misses: one field off, so most are refused for one reason a reader can name. */
