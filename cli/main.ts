@@ -16,6 +16,11 @@ function ethereumAddress(value: string): string {
   return value;
 }
 
+/** Commander collector: each `--rpc <url>` adds one endpoint. */
+function collect(value: string, previous: readonly string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 const program = new Command("stele")
   .description(
     "Stele: anchor documents and transactions in an append-only log; verify their proofs.",
@@ -39,7 +44,11 @@ program
     "the transaction payload: its RFC 8785 canonical JSON must hash to contentHash",
   )
   .option("--signer <0x…>", "the log's published checkpoint signer address", ethereumAddress)
-  .option("--rpc <url>", "a JSON-RPC endpoint of the anchor chain, to check the anchors (step 5)")
+  .option(
+    "--rpc <url>",
+    "a JSON-RPC endpoint of an anchor chain, to check its anchors (step 5); repeat it, one per chain",
+    collect,
+  )
   .option("--confirmations <N>", "confirmations an anchor's block needs", positiveInteger, 1)
   .action(async (bundlePath: string, options) => {
     process.exitCode = await runVerify(bundlePath, options);

@@ -25,6 +25,8 @@ export async function startEmbeddedChain(options: {
   port: number;
   config?: string;
   timeoutMs?: number;
+  /** Added to the child's environment (a config file may read settings from it). */
+  env?: Record<string, string>;
 }): Promise<EmbeddedChain> {
   const config = options.config ?? LOCAL_CHAIN_CONFIG;
   const timeoutMs = options.timeoutMs ?? 60_000;
@@ -42,7 +44,7 @@ export async function startEmbeddedChain(options: {
     ],
     {
       cwd: dirname(config),
-      env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" },
+      env: { ...process.env, ...options.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );

@@ -9,6 +9,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createTable } from "../shared/adapters/dynamodb/table.ts";
+import type { ChainConfig } from "../shared/config.ts";
 import { sha256Hex } from "../shared/http/auth.ts";
 import { loadOrCreateDevKeys } from "./dev-keys.ts";
 import { startEmbeddedChain } from "./embedded-chain.ts";
@@ -127,15 +128,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     STELE_DEV_CHECKPOINT_KEY: keys.checkpointKey,
     AWS_REGION: process.env.AWS_REGION ?? "us-east-1",
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "WARN",
+    // CloudWatch EMF lines every second would drown the console; nothing reads them here.
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? "true",
   });
+  // Set even when empty: a STELE_CHAINS from the caller's environment is not the stack's chain.
+  // The fee ceiling keeps its default.
+  const chains: Omit<ChainConfig, "maxFeePerGasGwei">[] =
+    chain === undefined || chainOptions === undefined
+      ? []
+      : [
+          {
+            chainId: chain.chainId,
+            rpcUrls: [chain.url],
+            contract: chain.contract,
+            confirmations: chainOptions.confirmations,
+          },
+        ];
+  process.env.STELE_CHAINS = JSON.stringify(chains);
   if (chain !== undefined && chainOptions !== undefined) {
     Object.assign(process.env, {
-      STELE_CHAIN_ID: String(chain.chainId),
-      STELE_CHAIN_RPC_URLS: chain.url,
-      STELE_ANCHOR_CONTRACT: chain.contract,
       STELE_ANCHOR_SIGNER: "dev",
       STELE_DEV_ANCHOR_KEY: keys.anchorKey,
-      STELE_CONFIRMATIONS: String(chainOptions.confirmations),
       STELE_ANCHOR_INTERVAL_MS: String(chainOptions.anchorIntervalMs),
     });
   }

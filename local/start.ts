@@ -21,7 +21,7 @@ const env = z
       .regex(/^0x[0-9a-fA-F]{40}$/, "an address")
       .optional(),
     STELE_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
-    STELE_CONFIRMATIONS: z.coerce.number().int().min(1).default(2),
+    STELE_CONFIRMATIONS: z.coerce.number().int().min(1).max(1000).default(2),
   })
   .safeParse(process.env);
 if (!env.success) {

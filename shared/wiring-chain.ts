@@ -1,26 +1,77 @@
 /**
- * The anchor chain's adapters, apart from shared/wiring.ts so that only the anchor function
+ * The anchor chains' adapters, apart from shared/wiring.ts so that only the anchor function
  * (and the readers' anchor lookups, which need no chain) pay for loading ethers.
  */
-import { JsonRpcProvider, Wallet } from "ethers";
+import { type AbstractSigner, FetchRequest, JsonRpcProvider, Wallet } from "ethers";
 import { EthersAnchorChain } from "./adapters/chain/ethers-anchor-chain.ts";
+import { FailoverAnchorChain } from "./adapters/chain/failover-anchor-chain.ts";
 import { KmsTransactionSigner } from "./adapters/kms/kms-transaction-signer.ts";
-import type { Config } from "./config.ts";
+import type { ChainConfig, Config } from "./config.ts";
+import type { AnchorChain } from "./ports/anchor-chain.ts";
 import { createKmsClient } from "./wiring.ts";
 
-/** The anchor chain of this deployment, or undefined when anchoring is not configured. */
-export function createAnchorChain(config: Config): EthersAnchorChain | undefined {
-  const chainId = config.STELE_CHAIN_ID;
-  const url = config.STELE_CHAIN_RPC_URLS?.[0];
-  const contract = config.STELE_ANCHOR_CONTRACT;
-  if (chainId === undefined || url === undefined || contract === undefined) return undefined;
-  const provider = new JsonRpcProvider(url, chainId, { staticNetwork: true, cacheTimeout: -1 });
-  const signer =
-    config.STELE_ANCHOR_SIGNER === "dev"
-      ? new Wallet(`0x${config.STELE_DEV_ANCHOR_KEY ?? ""}`, provider)
-      : new KmsTransactionSigner(
-          { client: createKmsClient(config), keyId: config.STELE_ANCHOR_KEY_ID ?? "" },
-          provider,
-        );
-  return new EthersAnchorChain({ provider, signer, chainId, contract });
+export interface AnchorChainsOptions {
+  /** Told when a call on chain `chainId` leaves RPC endpoint `from` (an index in rpcUrls) for `to`. */
+  readonly onFailover?: (chainId: number, from: number, to: number, error: unknown) => void;
+}
+
+type SignerFor = (provider: JsonRpcProvider) => AbstractSigner;
+
+/** The anchor key over a given provider: one key for every chain and endpoint (nonces are per chain). */
+function anchorSigner(config: Config): SignerFor {
+  if (config.STELE_ANCHOR_SIGNER === "dev") {
+    const wallet = new Wallet(`0x${config.STELE_DEV_ANCHOR_KEY ?? ""}`);
+    return (provider) => wallet.connect(provider);
+  }
+  // Connected from one signer, so one KMS client and one GetPublicKey serve every endpoint.
+  const kms = new KmsTransactionSigner({
+    client: createKmsClient(config),
+    keyId: config.STELE_ANCHOR_KEY_ID ?? "",
+  });
+  return (provider) => kms.connect(provider);
+}
+
+/**
+ * ethers waits 300 s for an answer by default: an endpoint that accepts the connection and then
+ * hangs would outlast the function before the next endpoint is tried.
+ */
+const RPC_TIMEOUT_MS = 10_000;
+
+function createEndpoint(chain: ChainConfig, url: string, signerFor: SignerFor): AnchorChain {
+  const request = new FetchRequest(url);
+  request.timeout = RPC_TIMEOUT_MS;
+  const provider = new JsonRpcProvider(request, chain.chainId, {
+    staticNetwork: true,
+    cacheTimeout: -1,
+  });
+  return new EthersAnchorChain({
+    provider,
+    signer: signerFor(provider),
+    chainId: chain.chainId,
+    contract: chain.contract,
+  });
+}
+
+/**
+ * One AnchorChain per element of STELE_CHAINS, in its order (none when anchoring is off); a
+ * chain with several rpcUrls moves to the next endpoint when one fails.
+ */
+export function createAnchorChains(
+  config: Config,
+  options: AnchorChainsOptions = {},
+): AnchorChain[] {
+  if (config.STELE_CHAINS.length === 0) return [];
+  const signerFor = anchorSigner(config);
+  return config.STELE_CHAINS.map((chain) => {
+    const endpoints = chain.rpcUrls.map((url) => createEndpoint(chain, url, signerFor));
+    const [only] = endpoints;
+    if (endpoints.length === 1 && only !== undefined) return only;
+    const { onFailover } = options;
+    return new FailoverAnchorChain(
+      endpoints,
+      onFailover === undefined
+        ? {}
+        : { onFailover: (from, to, error) => onFailover(chain.chainId, from, to, error) },
+    );
+  });
 }

@@ -3,8 +3,10 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { type ChainCheckOptions, verifyBundle } from "../../shared/app/verify-bundle.ts";
+import { InvalidArgumentError } from "../../shared/domain/errors.ts";
 import { decodeBundle, InvalidBundleError } from "../../shared/domain/proof/bundle-codec.ts";
 import type { SuppliedContent } from "../../shared/domain/proof/verify-bundle.ts";
+import type { AnchorEvidenceReader } from "../../shared/ports/anchor-evidence-reader.ts";
 import { EXIT_INVALID, EXIT_VALID, UsageError } from "../usage-error.ts";
 import { describeVerdict } from "../verdict-text.ts";
 
@@ -12,7 +14,8 @@ export interface VerifyCliOptions {
   readonly file?: string;
   readonly payload?: string;
   readonly signer?: string;
-  readonly rpc?: string;
+  /** JSON-RPC endpoints, one per chain (`--rpc` repeated). */
+  readonly rpc?: readonly string[];
   readonly confirmations: number;
 }
 
@@ -56,21 +59,58 @@ async function suppliedContent(options: VerifyCliOptions): Promise<SuppliedConte
   return undefined;
 }
 
-function chainCheck(options: VerifyCliOptions): ChainCheckOptions | undefined {
-  const { rpc, confirmations } = options;
-  if (rpc === undefined) return undefined;
+/** A reader whose read failures name its endpoint, so the exit-2 message says which one failed. */
+function namingEndpoint(url: string, reader: AnchorEvidenceReader): AnchorEvidenceReader {
   return {
-    confirmations,
-    async connect() {
-      // ethers is loaded only when a chain is asked for: it is most of the CLI's start-up time.
-      const { EthersAnchorEvidenceReader } = await import(
-        "../../shared/adapters/chain/ethers-anchor-evidence-reader.ts"
-      );
-      return EthersAnchorEvidenceReader.connect(rpc).catch((error: Error) => {
-        throw new UsageError(`cannot use RPC endpoint ${rpc}: ${error.message}`);
-      });
-    },
+    chainId: reader.chainId,
+    readEvidence: (anchor) =>
+      reader.readEvidence(anchor).catch((error: Error) => {
+        throw new UsageError(`could not check the anchors through ${url}: ${error.message}`);
+      }),
+    close: () => reader.close(),
   };
+}
+
+/** Connects to every endpoint at once; on any failure, closes those that connected. */
+async function connectAll(urls: readonly string[]): Promise<AnchorEvidenceReader[]> {
+  // ethers is loaded only when a chain is asked for: it is most of the CLI's start-up time.
+  const { EthersAnchorEvidenceReader } = await import(
+    "../../shared/adapters/chain/ethers-anchor-evidence-reader.ts"
+  );
+  const settled = await Promise.allSettled(
+    urls.map((url) => EthersAnchorEvidenceReader.connect(url)),
+  );
+  const readers: AnchorEvidenceReader[] = [];
+  const failures: string[] = [];
+  settled.forEach((outcome, i) => {
+    const url = urls[i] ?? "";
+    if (outcome.status === "fulfilled") readers.push(namingEndpoint(url, outcome.value));
+    else failures.push(`cannot use RPC endpoint ${url}: ${(outcome.reason as Error).message}`);
+  });
+  if (failures.length > 0) {
+    for (const reader of readers) reader.close();
+    throw new UsageError(failures.join("; "));
+  }
+  // Two endpoints of one chain: said here, where the URLs are known (the use case refuses it too).
+  const urlOf = new Map<number, string>();
+  for (const [i, reader] of readers.entries()) {
+    const url = urls[i] ?? "";
+    const earlier = urlOf.get(reader.chainId);
+    if (earlier !== undefined) {
+      for (const opened of readers) opened.close();
+      throw new UsageError(
+        `--rpc ${earlier} and --rpc ${url} both serve chain ${reader.chainId}: give one endpoint per chain`,
+      );
+    }
+    urlOf.set(reader.chainId, url);
+  }
+  return readers;
+}
+
+function chainCheck(options: VerifyCliOptions): ChainCheckOptions | undefined {
+  const { rpc = [], confirmations } = options;
+  if (rpc.length === 0) return undefined;
+  return { confirmations, connect: () => connectAll(rpc) };
 }
 
 export async function runVerify(bundlePath: string, options: VerifyCliOptions): Promise<number> {
@@ -96,9 +136,10 @@ export async function runVerify(bundlePath: string, options: VerifyCliOptions): 
     return verdict.valid ? EXIT_VALID : EXIT_INVALID;
   } catch (error) {
     if (error instanceof UsageError) throw error;
+    if (error instanceof InvalidArgumentError) throw new UsageError(error.message);
     // Only the chain reads can throw here: the verdict on the bundle itself is never an error.
     throw new UsageError(
-      `could not check the anchors through ${options.rpc}: ${(error as Error).message}`,
+      `could not check the anchors through ${(options.rpc ?? []).join(", ")}: ${(error as Error).message}`,
     );
   }
 }

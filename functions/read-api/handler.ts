@@ -25,9 +25,18 @@ const guard = new ApiKeyGuard(store, systemClock.nowMs);
 const cachedLog = new CachedLogReads(store, systemClock, { maxTiles: 4096, headMaxAgeMs: 500 });
 // Anchor records are read through the same short-lived cache as the head.
 const anchors =
-  config.STELE_CHAIN_ID === undefined
+  config.STELE_CHAINS.length === 0
     ? undefined
-    : { store: cachedRecentAnchors(store, systemClock, 500), chainIds: [config.STELE_CHAIN_ID] };
+    : {
+        store: cachedRecentAnchors(store, systemClock, 500),
+        chainIds: config.STELE_CHAINS.map((chain) => chain.chainId),
+      };
+// The log's published chains (GET /v1/log), in the order of STELE_CHAINS.
+const publishedChains = config.STELE_CHAINS.map(({ chainId, contract, confirmations }) => ({
+  chainId,
+  contract,
+  confirmations,
+}));
 const deps = { entries: store, log: cachedLog, ...(anchors === undefined ? {} : { anchors }) };
 
 function pathParam(event: APIGatewayProxyEventV2, name: string): string {
@@ -111,16 +120,7 @@ export const handler = middy(
       return jsonResponse(200, {
         ledgers: ledgers.map((ledger) => ({ ledger, origin: originOf(ledger) })),
         checkpointSigner: await signer.address(),
-        chains:
-          config.STELE_CHAIN_ID === undefined
-            ? []
-            : [
-                {
-                  chainId: config.STELE_CHAIN_ID,
-                  contract: config.STELE_ANCHOR_CONTRACT,
-                  confirmations: config.STELE_CONFIRMATIONS,
-                },
-              ],
+        chains: publishedChains,
       });
     },
   }),

@@ -39,9 +39,16 @@ export interface AnchorOptions {
 
 export type AnchorEvent =
   | {
-      readonly kind: "sent" | "rebroadcast" | "replaced" | "included" | "final" | "orphaned";
+      readonly kind: "sent" | "rebroadcast" | "replaced" | "orphaned";
       readonly ledger: string;
       readonly treeSize: number;
+    }
+  | {
+      readonly kind: "included" | "final";
+      readonly ledger: string;
+      readonly treeSize: number;
+      /** Since the anchor's first transaction was signed: the anchoring lag, for metrics. */
+      readonly ageMs: number;
     }
   | {
       readonly kind: "fee-ceiling";
@@ -79,6 +86,12 @@ export class Anchorer {
     return next;
   }
 
+  #about(record: AnchorRecord) {
+    const firstSentMs = Math.min(...record.transactions.map((tx) => tx.sentAtMs));
+    const ageMs = Math.max(0, this.#deps.clock.nowMs() - firstSentMs);
+    return { ledger: record.ledger, treeSize: record.treeSize, ageMs };
+  }
+
   /** Finds our mined transaction among those sent for `record`, if any. */
   async #mined(record: AnchorRecord): Promise<ChainReceipt | null> {
     for (const tx of [...record.transactions].reverse()) {
@@ -100,7 +113,7 @@ export class Anchorer {
       this.#events.push({ kind: "orphaned", ledger: record.ledger, treeSize: record.treeSize });
       return this.#save(record, { status: "orphaned" });
     }
-    this.#events.push({ kind: "included", ledger: record.ledger, treeSize: record.treeSize });
+    this.#events.push({ kind: "included", ...this.#about(record) });
     return this.#save(record, {
       status: "included",
       inclusion: {
@@ -201,7 +214,7 @@ export class Anchorer {
         return this.#relocate(record);
       }
       if ((await chain.headNumber()) - blockNumber + 1 >= this.#options.confirmations) {
-        this.#events.push({ kind: "final", ledger: record.ledger, treeSize: record.treeSize });
+        this.#events.push({ kind: "final", ...this.#about(record) });
         return this.#save(record, { status: "final" });
       }
     }
@@ -253,32 +266,59 @@ export class Anchorer {
     );
   }
 
-  /** Anchors `ledger`'s latest checkpoint if it is beyond what is anchored (or on its way). */
+  /**
+   * What `ledger` should anchor with `nonce` now, if anything: its newest orphaned checkpoint
+   * again when that attempt held this very nonce (see run()); else its head, when it is beyond
+   * every live anchor and the last new anchor is at least `minAnchorIntervalMs` old.
+   */
+  async #target(
+    ledger: string,
+    recent: readonly AnchorRecord[],
+    nonce: number,
+  ): Promise<{ treeSize: number; rootHash: string } | undefined> {
+    const { chain, clock, log } = this.#deps;
+    const [newest] = recent;
+    if (
+      newest?.status === "orphaned" &&
+      newest.nonce === nonce &&
+      newest.contract === chain.contract
+    )
+      return newest;
+    const live = recent.filter((r) => LIVE.has(r.status));
+    const head = await log.getHead(ledger);
+    if (head === undefined || head.treeSize <= Math.max(0, ...live.map((r) => r.treeSize)))
+      return undefined;
+    // An orphaned checkpoint (none live) is anchored again at once; a new one keeps the interval.
+    const lastStartedMs = Math.max(
+      -Infinity,
+      ...live.map((r) => Math.min(...r.transactions.map((tx) => tx.sentAtMs))),
+    );
+    if (clock.nowMs() - lastStartedMs < (this.#options.minAnchorIntervalMs ?? 0)) return undefined;
+    return head.checkpoint;
+  }
+
+  /** Anchors what #target chooses for `ledger`, with `nonce`; whether a transaction went out. */
   async #anchorLatest(
     ledger: string,
     recent: readonly AnchorRecord[],
     nonce: number,
   ): Promise<boolean> {
-    const { chain, clock, log } = this.#deps;
-    const head = await log.getHead(ledger);
-    const anchored = Math.max(
-      0,
-      ...recent.filter((r) => LIVE.has(r.status)).map((r) => r.treeSize),
-    );
-    if (head === undefined || head.treeSize <= anchored) return false;
+    const { chain, clock } = this.#deps;
+    const target = await this.#target(ledger, recent, nonce);
+    if (target === undefined) return false;
     const fees = await chain.suggestedFees();
     if (fees.maxFeePerGas > this.#options.maxFeePerGasCeiling) {
       this.#events.push({
         kind: "fee-ceiling",
         ledger,
-        treeSize: head.treeSize,
+        treeSize: target.treeSize,
         maxFeePerGas: fees.maxFeePerGas,
       });
       return false;
     }
-    const { treeSize, rootHash } = head.checkpoint;
+    const { treeSize, rootHash } = target;
     const signed = await chain.signAnchor({
-      logId: logIdOfOrigin(head.checkpoint.origin),
+      logId: logIdOfOrigin(this.#deps.originOf(ledger)),
       treeSize,
       rootHash,
       nonce,
@@ -338,8 +378,19 @@ export class Anchorer {
       .flat()
       .filter((r) => r.status === "sent" || r.status === "sending");
     let nonce = Math.max(await chain.minedNonce(), ...pending.map((r) => r.nonce + 1));
-    for (const [ledger, recent] of recentByLedger) {
-      if (await this.#anchorLatest(ledger, recent, nonce)) nonce++;
+    const waiting = [...recentByLedger.keys()];
+    while (waiting.length > 0) {
+      // A reorg's orphaned transaction may still be mined (nodes put the transactions of dropped
+      // blocks back in their pool). Its nonce, when next, goes to its own ledger and checkpoint,
+      // so that if it is mined it is that anchor, recorded; given to another ledger, it would
+      // leave the orphan's checkpoint anchored on chain without a record, then anchored again.
+      const heldBy = waiting.findIndex((ledger) => {
+        const [newest] = recentByLedger.get(ledger) ?? [];
+        return newest?.status === "orphaned" && newest.nonce === nonce;
+      });
+      const [ledger] = waiting.splice(Math.max(0, heldBy), 1);
+      if (ledger === undefined) break;
+      if (await this.#anchorLatest(ledger, recentByLedger.get(ledger) ?? [], nonce)) nonce++;
     }
     return [...this.#events];
   }

@@ -8,6 +8,7 @@ import { JsonRpcProvider, parseUnits, Transaction } from "ethers";
 import type { Anchorer } from "../../shared/app/anchor-checkpoints.ts";
 import type { AnchorRecord } from "../../shared/ports/anchor-store.ts";
 import {
+  ANCHOR_OPTIONS,
   type AnchorHarness,
   brief,
   CHAIN_ID,
@@ -176,6 +177,89 @@ test("a reorg of depth 1 to 5 orphans the anchor, which is redone; no bundle cla
     assert.equal(again?.attempt, 1);
     assert.equal(again?.inclusion?.txHash, tx.txHash, "the new attempt found the old one mined");
   });
+});
+
+test("a reorg drops two ledgers' anchors and their transactions return to the pool: each nonce goes back to its own checkpoint", async () => {
+  const s = await harness.scenario();
+  const anchorer = s.anchorer();
+  await s.addEntries(2);
+  await s.addEntries(2, "second");
+  await s.settle(anchorer);
+  const a = await s.addEntries(3);
+  const b = await s.addEntries(3, "second");
+  const snapshot: string = await s.provider.send("evm_snapshot", []);
+  await s.setAutomine(false);
+  assert.deepEqual(s.kinds(await s.run(anchorer)), [`sent:default@${a}`, `sent:second@${b}`]);
+  await s.mine();
+  assert.deepEqual(s.kinds(await s.run(anchorer)), [
+    `included:default@${a}`,
+    `included:second@${b}`,
+  ]);
+  const [oldA] = await recordsOf(s, a);
+  const [oldB] = await recordsOf(s, b, "second");
+  assert.ok(oldA?.inclusion !== undefined && oldB?.inclusion !== undefined);
+  s.lose(oldA.inclusion.blockHash);
+  assert.equal(await s.provider.send("evm_revert", [snapshot]), true);
+  await s.mine(3); // cheaper blocks: the new attempts bid less than the old transactions
+  const oldTxs = [oldA, oldB].map((record) => record.transactions[0]);
+  for (const tx of oldTxs) await s.provider.send("eth_sendRawTransaction", [tx?.rawTx]);
+  // A new ledger, listed before both: without care it would take the first freed nonce.
+  const c = await s.addEntries(1, "aaa");
+  assert.deepEqual(s.kinds(await s.run(anchorer)), [
+    `orphaned:default@${a}`,
+    `orphaned:second@${b}`,
+    `sent:default@${a}`,
+    `sent:second@${b}`,
+    `sent:aaa@${c}`,
+  ]);
+  const [againA] = await recordsOf(s, a);
+  const [againB] = await recordsOf(s, b, "second");
+  assert.deepEqual([againA?.nonce, againB?.nonce], [oldA.nonce, oldB.nonce]);
+  const pending = await s.pendingHashes();
+  for (const tx of oldTxs) assert.ok(pending.includes(tx?.txHash.toLowerCase() ?? ""), "old kept");
+  await s.resume();
+  await s.settle(anchorer);
+  await s.assertInvariants();
+  // The old transactions were mined, and are the records' anchors.
+  assert.equal((await recordsOf(s, a))[0]?.inclusion?.txHash, oldTxs[0]?.txHash);
+  assert.equal((await recordsOf(s, b, "second"))[0]?.inclusion?.txHash, oldTxs[1]?.txHash);
+});
+
+test("new checkpoints keep to the anchor interval; an orphaned one is anchored again at once", async () => {
+  const s = await harness.scenario();
+  const anchorer = s.anchorer(s.chain, { ...ANCHOR_OPTIONS, minAnchorIntervalMs: 10_000 });
+  const first = await s.addEntries(2);
+  assert.deepEqual(s.kinds(await s.run(anchorer)), [`sent:default@${first}`]);
+  const second = await s.addEntries(1);
+  s.clock.advance(9_999);
+  assert.deepEqual(s.kinds(await s.run(anchorer)), [`included:default@${first}`]);
+  s.clock.advance(1);
+  assert.deepEqual(s.kinds(await s.run(anchorer)), [`sent:default@${second}`]);
+
+  const snapshot: string = await s.provider.send("evm_snapshot", []);
+  s.clock.advance(10_000);
+  const third = await s.addEntries(1);
+  assert.deepEqual(s.kinds(await s.run(anchorer)), [
+    `final:default@${first}`,
+    `included:default@${second}`,
+    `sent:default@${third}`,
+  ]);
+  assert.deepEqual(s.kinds(await s.run(anchorer)), [
+    `final:default@${second}`,
+    `included:default@${third}`,
+  ]);
+  const lost = (await onlyRecord(s, third)).inclusion;
+  assert.ok(lost !== undefined);
+  s.lose(lost.blockHash);
+  assert.equal(await s.provider.send("evm_revert", [snapshot]), true);
+  await s.mine(2);
+  // Well within the interval of its first anchor: the orphaned checkpoint goes out again now.
+  assert.deepEqual(s.kinds(await s.run(anchorer)), [
+    `orphaned:default@${third}`,
+    `sent:default@${third}`,
+  ]);
+  await s.settle(anchorer);
+  await s.assertInvariants();
 });
 
 test("a reorg before the anchorer saw the inclusion: the transaction is sent again", async () => {

@@ -49,7 +49,10 @@ async function verifiesOnChain(
 ) {
   return verifyBundle(bundle, {
     trustedSigner: signer,
-    chain: { connect: () => EthersAnchorEvidenceReader.connect(rpcUrl), confirmations },
+    chain: {
+      connect: async () => [await EthersAnchorEvidenceReader.connect(rpcUrl)],
+      confirmations,
+    },
   });
 }
 

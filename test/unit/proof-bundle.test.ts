@@ -16,6 +16,7 @@ import {
 } from "ethers";
 import fc from "fast-check";
 import { type VerifyBundleOptions, verifyBundle } from "../../shared/app/verify-bundle.ts";
+import { InvalidArgumentError } from "../../shared/domain/errors.ts";
 import {
   ANCHORED_TOPIC,
   type AnchorEvidence,
@@ -955,7 +956,7 @@ function honestChain(original: ProofBundle, chainId = TEST_CHAIN_ID): AnchorEvid
     async readEvidence(anchor: Anchor) {
       const known = evidence.get(anchor.txHash.toLowerCase());
       return {
-        chainId: TEST_CHAIN_ID,
+        chainId,
         receipt: known?.receipt ?? null,
         canonicalBlockHash: blocks.get(anchor.blockNumber) ?? null,
         headBlockNumber: 10_000,
@@ -1035,7 +1036,7 @@ describe("property: a one-character change to any hex field never verifies", () 
           const verdict = await verifyBundle(bundle, {
             ...(giveContent ? { content: supplied(contentOf(base.log, base.index)) } : {}),
             trustedSigner: base.log.signer,
-            chain: { connect: async () => honestChain(base.bundle), confirmations: 1 },
+            chain: { connect: async () => [honestChain(base.bundle)], confirmations: 1 },
           });
           const allowed = caseChange;
           assert.equal(
@@ -1265,9 +1266,13 @@ describe("checkAnchor (step 5) over AnchorEvidence", () => {
 describe("verifyBundle (use case): step 5 through the AnchorEvidenceReader port", () => {
   const bundle = useCaseBundle;
   const chain = (chainId = TEST_CHAIN_ID) => ({
-    connect: async () => honestChain(bundle, chainId),
+    connect: async () => [honestChain(bundle, chainId)],
     confirmations: 1,
   });
+  const BASE_CHAIN_ID = 8453;
+  // The same checkpoint anchored on a second chain, as a log anchoring on two chains lists it.
+  const onBase = { ...(bundle.anchors[0] as Anchor), chainId: BASE_CHAIN_ID, txHash: id("base") };
+  const twoChains: ProofBundle = { ...bundle, anchors: [...bundle.anchors, onBase] };
 
   it("is valid with an honest chain, and says so for each anchor", async () => {
     const verdict = await verifyBundle(bundle, { trustedSigner: small.signer, chain: chain() });
@@ -1297,25 +1302,90 @@ describe("verifyBundle (use case): step 5 through the AnchorEvidenceReader port"
     const verdict = await verifyBundle(bundle, { chain: chain(1) });
     assert.equal(verdict.valid, false);
     assert.equal(verdict.failure?.step, 5);
+    assert.match(verdict.failure?.detail ?? "", /^the RPC endpoint serves none/);
     assert.match(verdict.failure?.expected ?? "", /31337/);
     assert.match(verdict.failure?.found ?? "", /chainId 1\b/);
   });
 
+  it("fails when none of several endpoints serves a chain of the bundle, listing them all", async () => {
+    const connect = async () => [honestChain(twoChains, 1), honestChain(twoChains, 10)];
+    const verdict = await verifyBundle(twoChains, { chain: { connect, confirmations: 1 } });
+    assert.equal(verdict.failure?.step, 5);
+    assert.match(verdict.failure?.detail ?? "", /^the RPC endpoints serve none/);
+    assert.equal(verdict.failure?.expected, `chainId 31337, ${BASE_CHAIN_ID}`);
+    assert.equal(verdict.failure?.found, "chainId 1, 10");
+  });
+
   it("checks the anchor on the endpoint's chain and reports the others as unchecked", async () => {
-    const other = { ...(bundle.anchors[0] as Anchor), chainId: 8453, txHash: id("other tx") };
     const verdict = await verifyBundle(
-      { ...bundle, anchors: [other, ...bundle.anchors] },
+      { ...bundle, anchors: [onBase, ...bundle.anchors] },
       { chain: chain() },
     );
     assert.equal(verdict.valid, true, JSON.stringify(verdict));
-    assert.match(verdict.steps.at(-1)?.detail ?? "", /1 anchor\(s\) on other chains not checked/);
+    const [checked, unchecked, ...rest] = verdict.steps.filter((s) => s.step === 5);
+    assert.equal(rest.length, 0);
+    assert.equal(checked?.status, "passed");
+    assert.match(checked?.detail ?? "", /^anchor on chain 31337: Anchored\(13, /);
+    assert.equal(unchecked?.status, "skipped");
+    assert.equal(
+      unchecked?.detail,
+      `1 anchor(s) not checked: no RPC endpoint for chain ${BASE_CHAIN_ID}`,
+    );
+  });
+
+  it("checks each anchor with the reader of its chain, whatever the readers' order", async () => {
+    const connect = async () => [honestChain(twoChains, BASE_CHAIN_ID), honestChain(twoChains)];
+    const verdict = await verifyBundle(twoChains, { chain: { connect, confirmations: 1 } });
+    assert.equal(verdict.valid, true, JSON.stringify(verdict));
+    assert.deepEqual(
+      verdict.steps
+        .filter((s) => s.step === 5)
+        .map((s) => [s.status, s.detail.replace(/: Anchored\(13, .*/, "")]),
+      [
+        ["passed", "anchor on chain 31337"],
+        ["passed", `anchor on chain ${BASE_CHAIN_ID}`],
+      ],
+    );
+  });
+
+  it("fails step 5 when the anchor on one of two chains does not hold, naming that chain", async () => {
+    const tampered: ProofBundle = {
+      ...twoChains,
+      anchors: [...bundle.anchors, { ...onBase, blockHash: id("another block") }],
+    };
+    const connect = async () => [honestChain(twoChains), honestChain(twoChains, BASE_CHAIN_ID)];
+    const verdict = await verifyBundle(tampered, { chain: { connect, confirmations: 1 } });
+    assert.equal(verdict.valid, false);
+    assert.equal(verdict.failure?.step, 5);
+    assert.match(
+      verdict.failure?.detail ?? "",
+      new RegExp(`^anchor on chain ${BASE_CHAIN_ID}: the transaction is in another block`),
+    );
+    assert.deepEqual(
+      verdict.steps.filter((s) => s.step === 5).map((s) => s.status),
+      ["passed", "failed"],
+    );
+  });
+
+  it("refuses two readers of one chain, and closes both", async () => {
+    let closed = 0;
+    const reader = () => ({ ...honestChain(bundle), close: () => void closed++ });
+    await assert.rejects(
+      verifyBundle(bundle, {
+        chain: { connect: async () => [reader(), reader()], confirmations: 1 },
+      }),
+      (error: Error) =>
+        error instanceof InvalidArgumentError &&
+        /two RPC endpoints serve chain 31337: give one endpoint per chain/.test(error.message),
+    );
+    assert.equal(closed, 2);
   });
 
   it("does not even connect to the chain once an earlier step failed", async () => {
     let connects = 0;
     const connect = async () => {
       connects++;
-      return honestChain(bundle);
+      return [honestChain(bundle)];
     };
     const verdict = await verifyBundle(
       { ...bundle, leafIndex: 6 },
@@ -1325,11 +1395,25 @@ describe("verifyBundle (use case): step 5 through the AnchorEvidenceReader port"
     assert.equal(connects, 0);
   });
 
-  it("closes the reader it opened", async () => {
+  it("closes every reader it opened, also when a read fails", async () => {
     let closed = 0;
-    const connect = async () => ({ ...honestChain(bundle), close: () => void closed++ });
-    await verifyBundle(bundle, { chain: { connect, confirmations: 1 } });
-    assert.equal(closed, 1);
+    const counted = (reader: AnchorEvidenceReader) => ({ ...reader, close: () => void closed++ });
+    const connect = async () => [
+      counted(honestChain(twoChains)),
+      counted(honestChain(twoChains, 1)),
+    ];
+    await verifyBundle(twoChains, { chain: { connect, confirmations: 1 } });
+    assert.equal(closed, 2);
+    const unreachable: AnchorEvidenceReader = {
+      ...honestChain(twoChains, BASE_CHAIN_ID),
+      readEvidence: () => Promise.reject(new Error("ECONNRESET")),
+    };
+    const failing = async () => [counted(honestChain(twoChains)), counted(unreachable)];
+    await assert.rejects(
+      verifyBundle(twoChains, { chain: { connect: failing, confirmations: 1 } }),
+      /ECONNRESET/,
+    );
+    assert.equal(closed, 4);
   });
 });
 

@@ -341,7 +341,7 @@ export class Scenario {
 
   originOf = (ledger: string): string => originOf(ORIGIN_PREFIX, ledger);
 
-  anchorer(chain: AnchorChain = this.chain): Anchorer {
+  anchorer(chain: AnchorChain = this.chain, options: AnchorOptions = ANCHOR_OPTIONS): Anchorer {
     return new Anchorer(
       {
         ledgers: this.store,
@@ -351,7 +351,7 @@ export class Scenario {
         clock: this.clock,
         originOf: this.originOf,
       },
-      ANCHOR_OPTIONS,
+      options,
     );
   }
 
@@ -613,7 +613,7 @@ export class Scenario {
         const verdict = await verifyBundle(bundle, {
           trustedSigner: await this.checkpointSigner.address(),
           chain: {
-            connect: () => EthersAnchorEvidenceReader.connect(this.harness.node.url),
+            connect: async () => [await EthersAnchorEvidenceReader.connect(this.harness.node.url)],
             confirmations: CONFIRMATIONS,
           },
         });

@@ -7,7 +7,18 @@ import { type EmbeddedChain, startEmbeddedChain } from "../../../local/embedded-
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-export type HardhatNode = EmbeddedChain;
+/** The chain id a node has unless a test asks for another. */
+export const DEFAULT_CHAIN_ID = 31337;
+
+export interface HardhatNode extends EmbeddedChain {
+  readonly chainId: number;
+}
+
+export interface HardhatNodeOptions {
+  /** Chain id of the node (default 31337): two nodes with different ids are two chains. */
+  readonly chainId?: number;
+  readonly timeoutMs?: number;
+}
 
 /** A loopback port that nothing listens on at the moment of asking. */
 export async function freePort(): Promise<number> {
@@ -25,11 +36,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts a hardhat node (chain id 31337, automine) and waits until it serves JSON-RPC. */
-export async function startHardhatNode(timeoutMs = 60_000): Promise<HardhatNode> {
-  return startEmbeddedChain({
-    port: await freePort(),
+/** Starts a hardhat node (automine; chain id 31337 unless asked) and waits until it serves JSON-RPC. */
+export async function startHardhatNode(options: HardhatNodeOptions = {}): Promise<HardhatNode> {
+  const chainId = options.chainId ?? DEFAULT_CHAIN_ID;
+  const port = await freePort();
+  const chain = await startEmbeddedChain({
+    port,
     config: join(here, "hardhat.config.cjs"),
-    timeoutMs,
+    env: { STELE_TEST_CHAIN_ID: String(chainId) },
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
+  return { url: chain.url, chainId, stop: () => chain.stop() };
 }

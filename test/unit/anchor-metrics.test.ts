@@ -1,0 +1,76 @@
+// The anchorer's metrics as CloudWatch receives them: EMF lines on stdout, one per chain.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import type { AnchorEvent } from "../../shared/app/anchor-checkpoints.ts";
+import { anchorRunPoints, publishAnchorRun } from "../../shared/observability/anchor-metrics.ts";
+
+interface Emf {
+  _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] };
+  [key: string]: unknown;
+}
+
+/** The EMF documents `publish` writes to stdout. */
+function emitted(publish: () => void): Emf[] {
+  const lines: string[] = [];
+  const write = process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    publish();
+  } finally {
+    process.stdout.write = write;
+  }
+  return lines
+    .join("")
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as Emf);
+}
+
+const events: AnchorEvent[] = [
+  { kind: "sent", ledger: "a", treeSize: 9 },
+  { kind: "included", ledger: "a", treeSize: 9, ageMs: 1_500 },
+  { kind: "final", ledger: "b", treeSize: 4, ageMs: 2_750 },
+  { kind: "final", ledger: "c", treeSize: 2, ageMs: 4_000 },
+  { kind: "fee-ceiling", ledger: "d", treeSize: 7, maxFeePerGas: 10n ** 12n },
+];
+
+test("one EMF document per chain, with the chainId dimension, counts per event and lags in seconds", () => {
+  const metrics = new Metrics({ namespace: "Stele", serviceName: "stele" });
+  const [first, second, ...rest] = emitted(() => {
+    publishAnchorRun(metrics, 31337, anchorRunPoints({ events }));
+    publishAnchorRun(
+      metrics,
+      11155111,
+      anchorRunPoints({ error: new Error("all endpoints down") }),
+    );
+  });
+  assert.equal(rest.length, 0);
+  assert.ok(first !== undefined && second !== undefined);
+  assert.equal(first._aws.CloudWatchMetrics[0]?.Namespace, "Stele");
+  assert.ok(first._aws.CloudWatchMetrics[0]?.Dimensions[0]?.includes("chainId"));
+  assert.equal(first.chainId, "31337");
+  assert.equal(first.AnchorRuns, 1);
+  assert.equal(first.AnchorsSent, 1);
+  assert.equal(first.AnchorsIncluded, 1);
+  assert.deepEqual(first.AnchorsFinal, [1, 1]);
+  assert.equal(first.AnchorSecondsToIncluded, 1.5);
+  assert.deepEqual(first.AnchorSecondsToFinal, [2.75, 4]);
+  assert.equal(first.AnchorFeeCeilingHits, 1);
+  assert.equal(first.AnchorRunFailures, undefined);
+
+  // The second chain's document carries nothing of the first's.
+  assert.equal(second.chainId, "11155111");
+  assert.equal(second.AnchorRuns, 1);
+  assert.equal(second.AnchorRunFailures, 1);
+  assert.equal(second.AnchorsSent, undefined);
+});
+
+test("a quiet run still reports that it ran, so a missing metric means the anchorer stopped", () => {
+  assert.deepEqual(anchorRunPoints({ events: [] }), [
+    { name: "AnchorRuns", unit: "Count", value: 1 },
+  ]);
+});
