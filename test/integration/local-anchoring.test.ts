@@ -1,15 +1,18 @@
 // The local stack anchors: entries reach `final`, their bundles carry the anchor and verify
 // against the embedded chain; after a restart (a new chain) the anchors are redone by themselves.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { promisify } from "node:util";
 import { EthersAnchorEvidenceReader } from "../../shared/adapters/chain/ethers-anchor-evidence-reader.ts";
 import { verifyBundle } from "../../shared/app/verify-bundle.ts";
 import { parseBundle } from "../../shared/domain/proof/bundle-codec.ts";
 import type { ProofBundle } from "../../shared/domain/proof/bundle-schema.ts";
+import { type PublishedLog, verifyIndependently } from "../support/independent-verifier.ts";
 import { ApiClient } from "../support/local/api-client.ts";
 import { type StackProcess, startStackProcess } from "../support/local/stack-process.ts";
 
@@ -18,6 +21,23 @@ const ENV = {
   STELE_ANCHOR_INTERVAL_MS: "300",
   STELE_CONFIRMATIONS: "2",
 };
+
+const stele = new URL("../../cli/bin/stele.js", import.meta.url).pathname;
+
+/** `stele verify` as a user runs it: its exit code and what it printed. */
+async function steleVerify(bundlePath: string, ...flags: string[]) {
+  try {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [stele, "verify", bundlePath, ...flags],
+      { timeout: 60_000 },
+    );
+    return { code: 0, stdout };
+  } catch (error) {
+    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
+    return { code, stdout: `${stdout}${stderr}` };
+  }
+}
 
 function chainUrlOf(stack: StackProcess): string {
   const url = /chain\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(stack.output())?.[1];
@@ -65,10 +85,16 @@ test("entries reach final, and their anchors are redone on a new chain after a r
   const log = (
     await api.request<{
       checkpointSigner: string;
-      chains: { chainId: number; contract: string }[];
+      chains: { chainId: number; contract: string; confirmations: number }[];
     }>("GET", "/v1/log", { auth: false })
   ).body;
   assert.equal(log.chains.length, 1);
+  // What a third party knows: the log's published identity and an endpoint of its chain.
+  const published = (rpcUrl: string): PublishedLog => ({
+    signer: log.checkpointSigner,
+    chains: log.chains.map(({ chainId, contract }) => ({ chainId, contract, rpcUrl })),
+    confirmations: log.chains[0]?.confirmations ?? 0,
+  });
 
   const submitted = await api.request<{ entries: { id: string }[] }>("POST", "/v1/entries", {
     body: {
@@ -89,6 +115,19 @@ test("entries reach final, and their anchors are redone on a new chain after a r
   assert.equal(bundle.anchors[0]?.contract.toLowerCase(), log.chains[0]?.contract.toLowerCase());
   const verdict = await verifiesOnChain(bundle, chainUrlOf(stack), log.checkpointSigner, 2);
   assert.equal(verdict.valid, true, JSON.stringify(verdict.failure ?? verdict.steps));
+  assert.deepEqual(await verifyIndependently(bundle, published(chainUrlOf(stack))), {
+    valid: true,
+  });
+  const bundlePath = join(dataDir, "bundle.json");
+  await writeFile(bundlePath, JSON.stringify(bundle));
+  const cli = await steleVerify(
+    bundlePath,
+    ...["--signer", log.checkpointSigner, "--rpc", chainUrlOf(stack), "--confirmations", "2"],
+  );
+  assert.equal(cli.code, 0, cli.stdout);
+  assert.match(cli.stdout, /^VALID/);
+  const altered = { ...bundle, checkpoint: { ...bundle.checkpoint, treeSize: 4 } };
+  assert.equal((await verifyIndependently(altered, published(chainUrlOf(stack)))).valid, false);
   const anchoredCheckpoint = await api.request<{ treeSize: number; anchors: unknown[] }>(
     "GET",
     "/v1/ledgers/default/checkpoint?anchored=true",
@@ -119,7 +158,26 @@ test("entries reach final, and their anchors are redone on a new chain after a r
   assert.ok(again, "the anchor was not redone on the new chain");
   const reverdict = await verifiesOnChain(again, chainUrlOf(stack), log.checkpointSigner, 2);
   assert.equal(reverdict.valid, true, JSON.stringify(reverdict.failure ?? reverdict.steps));
-  // The old bundle's block is gone from the new chain: a verifier rejects it at step 5.
+  // The restarted stack deployed the contract again: what it publishes now is what counts.
+  const republished = (
+    await api.request<{ chains: { chainId: number; contract: string }[] }>("GET", "/v1/log", {
+      auth: false,
+    })
+  ).body.chains.map(({ chainId, contract }) => ({ chainId, contract, rpcUrl: chainUrlOf(stack) }));
+  const now: PublishedLog = { ...published(chainUrlOf(stack)), chains: republished };
+  assert.deepEqual(await verifyIndependently(again, now), { valid: true });
+  // The old bundle's block is gone from the new chain: verifiers reject it at step 5.
   const stale = await verifiesOnChain(bundle, chainUrlOf(stack), log.checkpointSigner, 2);
   assert.equal(stale.failure?.step, 5);
+  const staleElsewhere = await verifyIndependently(bundle, {
+    ...now,
+    chains: now.chains.map((chain) => ({ ...chain, contract: bundle.anchors[0]?.contract ?? "" })),
+  });
+  assert.equal(staleElsewhere.valid ? 0 : staleElsewhere.step, 5);
+  const staleCli = await steleVerify(
+    bundlePath,
+    ...["--signer", log.checkpointSigner, "--rpc", chainUrlOf(stack), "--confirmations", "2"],
+  );
+  assert.equal(staleCli.code, 1, staleCli.stdout);
+  assert.match(staleCli.stdout, /step 5/);
 });
