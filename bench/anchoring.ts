@@ -1,7 +1,9 @@
 /**
- * Anchoring on the local stack at its defaults (anchor every 10 s, a block every second,
- * 2 confirmations): gas per anchor from the receipts, seconds from signed checkpoint to
- * included and to final, and what anchoring costs per million documents at a stated price.
+ * Anchoring on the local stack at its defaults (a new anchor per ledger at most every 10 s, a
+ * block every second, 2 confirmations): gas per anchor from the receipts, seconds from signed
+ * checkpoint to included and to final, and what anchoring costs per million documents at a
+ * stated price. A checkpoint waits for the interval since the last anchor, so its wait depends
+ * on when it comes: the samples are submitted at phases spread over the interval.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -14,7 +16,8 @@ import { startStackProcess } from "../test/support/local/stack-process.ts";
 /** The price assumptions of issue 4: 10 gwei per gas, $3,000 per ETH. */
 export const GAS_PRICE_GWEI = 10;
 export const USD_PER_ETH = 3000;
-const SAMPLES = 3;
+const SAMPLES = 6;
+const ANCHOR_INTERVAL_MS = 10_000;
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
   const deadline = performance.now() + timeoutMs;
@@ -27,7 +30,10 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promis
 
 export async function measureAnchoring(): Promise<Record<string, number>> {
   const dataDir = await mkdtemp(join(tmpdir(), "stele-bench-anchor-"));
-  const stack = await startStackProcess({ STELE_DATA_DIR: dataDir });
+  const stack = await startStackProcess({
+    STELE_DATA_DIR: dataDir,
+    STELE_ANCHOR_INTERVAL_MS: String(ANCHOR_INTERVAL_MS),
+  });
   try {
     const api = new ApiClient(stack.url, stack.apiKey);
     const chainUrl = /chain\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(stack.output())?.[1] ?? "";
@@ -39,6 +45,8 @@ export async function measureAnchoring(): Promise<Record<string, number>> {
     const toFinal: number[] = [];
     const gas: bigint[] = [];
     for (let i = 0; i < SAMPLES; i++) {
+      // Sample i comes i/SAMPLES of an interval later than the one before it was final.
+      await new Promise((resolve) => setTimeout(resolve, (i * ANCHOR_INTERVAL_MS) / SAMPLES));
       const response = await api.request<{ entries: { id: string }[] }>("POST", "/v1/entries", {
         body: { entries: [{ kind: "document", contentHash: randomBytes(32).toString("hex") }] },
       });
