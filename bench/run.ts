@@ -13,6 +13,8 @@ import { buildInclusionProof } from "../shared/domain/merkle/build-proof.ts";
 import { hashLeaves32 } from "../shared/domain/merkle/sha256-batch.ts";
 import { verifyInclusion } from "../shared/domain/merkle/verify-inclusion.ts";
 import { measureAnchoring } from "./anchoring.ts";
+import { measureAwsCost } from "./aws-cost.ts";
+import { measureLambda } from "./lambda.ts";
 import { measureLedger } from "./ledger.ts";
 import { machineInfo } from "./machine.ts";
 import { opensslSha256Per64B } from "./openssl-speed.ts";
@@ -110,6 +112,8 @@ async function main(): Promise<void> {
     ...(await proofFigures()),
     ...(await measureLedger()),
     ...(await measureAnchoring()),
+    ...(await measureLambda()),
+    ...(await measureAwsCost()),
   };
 
   let previous: { figures?: Record<string, number> } = {};

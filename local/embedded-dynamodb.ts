@@ -19,8 +19,11 @@ interface DynaliteOptions {
 // dynalite ships no types: require it through a typed signature.
 const dynalite = createRequire(import.meta.url)("dynalite") as (options: DynaliteOptions) => Server;
 
-/** Sees each DynamoDB call: its operation (e.g. "BatchWriteItem") and JSON request body. */
-export type DynamoDbObserver = (operation: string, body: string) => void;
+/**
+ * Sees each DynamoDB call once it is answered: its operation (e.g. "BatchWriteItem"), JSON
+ * request body and JSON response body.
+ */
+export type DynamoDbObserver = (operation: string, body: string, response: string) => void;
 
 /** Starts dynalite; with `path` its data lives on disk there. Tables become ACTIVE at once. */
 export async function startEmbeddedDynamoDb(
@@ -34,12 +37,18 @@ export async function startEmbeddedDynamoDb(
   });
   const { observer } = options;
   if (observer !== undefined) {
-    // Benchmarks count writes per entry here, where every DynamoDB call passes.
-    server.prependListener("request", (request) => {
+    // Benchmarks count writes and capacity units here, where every DynamoDB call passes.
+    server.prependListener("request", (request, response) => {
       const operation = String(request.headers["x-amz-target"] ?? "").split(".")[1] ?? "";
       const chunks: Buffer[] = [];
       request.on("data", (chunk: Buffer) => chunks.push(chunk));
-      request.on("end", () => observer(operation, Buffer.concat(chunks).toString("utf8")));
+      const end = response.end.bind(response) as (...args: unknown[]) => typeof response;
+      response.end = ((...args: unknown[]) => {
+        const [data] = args;
+        const answer = typeof data === "string" || Buffer.isBuffer(data) ? String(data) : "";
+        observer(operation, Buffer.concat(chunks).toString("utf8"), answer);
+        return end(...args);
+      }) as typeof response.end;
     });
   }
   await new Promise<void>((resolve, reject) => {

@@ -15,6 +15,7 @@ import { loadOrCreateDevKeys } from "./dev-keys.ts";
 import { startEmbeddedChain } from "./embedded-chain.ts";
 import { type DynamoDbObserver, startEmbeddedDynamoDb } from "./embedded-dynamodb.ts";
 import { createLocalHttpServer } from "./http-server.ts";
+import { writeLocalEnv } from "./local-env.ts";
 import { LocalQueue } from "./local-queue.ts";
 import { provisionChain } from "./provision-chain.ts";
 
@@ -184,6 +185,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     onError,
   });
   const port = await listen(server, options.port);
+  // For `npm run invoke` (one handler against this stack's backends): see local/local-env.ts.
+  await writeLocalEnv(options.dataDir, {
+    url: `http://127.0.0.1:${port}`,
+    apiKey,
+    env: process.env,
+  });
 
   const stopIntegrate = every(
     options.integrateIntervalMs,

@@ -1,23 +1,38 @@
 /**
  * Scheduled: the anchorer of each configured chain, side by side (one invocation at a time:
- * reserved concurrency 1). Chains are isolated: one failing does not stop the others' runs,
- * and the invocation fails after all of them have run.
+ * reserved concurrency 1), each run once, or every `everyMs` for `runForMs` when the schedule's
+ * Input says so (see run-repeatedly.ts; the anchorer itself keeps to STELE_ANCHOR_INTERVAL_MS).
+ * Chains are isolated: one failing does not stop the others' runs, and the invocation fails,
+ * naming them, when a chain's last run failed.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
+import type { Context } from "aws-lambda";
 import { parseUnits } from "ethers";
 import { systemClock } from "../../shared/adapters/system/system-clock.ts";
 import { type AnchorEvent, Anchorer } from "../../shared/app/anchor-checkpoints.ts";
+import {
+  type RepeatSchedule,
+  remainingTimeOf,
+  runRepeatedly,
+} from "../../shared/app/run-repeatedly.ts";
 import { loadConfig } from "../../shared/config.ts";
 import { anchorRunPoints, publishAnchorRun } from "../../shared/observability/anchor-metrics.ts";
+import { createTracer, traced, tracedClients } from "../../shared/observability/tracing.ts";
+import { parseScheduledRun } from "../../shared/schemas/scheduled-run.ts";
 import { createStore, ledgerOrigin } from "../../shared/wiring.ts";
 import { createAnchorChains } from "../../shared/wiring-chain.ts";
 
 const config = loadConfig(process.env);
 const logger = new Logger({ serviceName: "stele" });
 const metrics = new Metrics({ namespace: "Stele", serviceName: "stele" });
-const store = createStore(config);
-const chains = createAnchorChains(config, {
+const tracer = createTracer();
+const clients = tracedClients(tracer);
+const store = createStore(config, clients);
+// Cold start: a chain's rpcUrlsSecret is read from Secrets Manager here, once per container.
+const chains = await createAnchorChains(config, {
+  ...clients,
   onFailover: (chainId, from, to, error) =>
     // Endpoints by index in rpcUrls: the URLs themselves often carry a provider's API key.
     logger.warn("RPC endpoint failed: trying the next", {
@@ -63,35 +78,72 @@ function logEvent(chainId: number, event: AnchorEvent): void {
   }
 }
 
-export async function handler(): Promise<{ events: number }> {
+/** Room left at the end beyond the longest run: logs and metrics are flushed, nothing is cut. */
+const SAFETY_MARGIN_MS = 5000;
+
+/** One chain's runs for this invocation; each is logged and measured as it ends. */
+async function anchorChain(
+  { chainId, anchorer }: (typeof anchorers)[number],
+  schedule: RepeatSchedule,
+  context: Partial<Context>,
+) {
+  let events = 0;
+  const result = await runRepeatedly(
+    { clock: systemClock, sleep: (ms) => sleep(ms), ...remainingTimeOf(context) },
+    schedule,
+    {
+      safetyMarginMs: SAFETY_MARGIN_MS,
+      onRun: (outcome) => {
+        if (outcome.ok) {
+          for (const event of outcome.value) logEvent(chainId, event);
+          events += outcome.value.length;
+          const gauges = anchorer.lastRunGauges;
+          publishAnchorRun(
+            metrics,
+            chainId,
+            anchorRunPoints({ events: outcome.value, ...(gauges === undefined ? {} : { gauges }) }),
+          );
+          return;
+        }
+        publishAnchorRun(metrics, chainId, anchorRunPoints({ error: outcome.error }));
+        logger.error("anchoring failed on this chain; the other chains ran", {
+          chainId,
+          run: outcome.index,
+          error: outcome.error instanceof Error ? outcome.error : String(outcome.error),
+        });
+      },
+    },
+    () => anchorer.run(),
+  );
+  return { chainId, events, result };
+}
+
+export const handler = traced(tracer, async (event: unknown, context) => {
+  const schedule = parseScheduledRun(event);
   if (anchorers.length === 0) {
     logger.warn("no chain configured (STELE_CHAINS): nothing to anchor");
-    return { events: 0 };
+    return { events: 0, chains: [] };
   }
-  const runs = anchorers.map(({ chainId, anchorer }) => ({ chainId, run: anchorer.run() }));
-  await Promise.allSettled(runs.map(({ run }) => run));
-  let events = 0;
-  const failures: { chainId: number; error: unknown }[] = [];
-  for (const { chainId, run } of runs) {
-    try {
-      const chainEvents = await run; // settled above: this only reads the outcome
-      for (const event of chainEvents) logEvent(chainId, event);
-      publishAnchorRun(metrics, chainId, anchorRunPoints({ events: chainEvents }));
-      events += chainEvents.length;
-    } catch (error) {
-      publishAnchorRun(metrics, chainId, anchorRunPoints({ error }));
-      logger.error("anchoring failed on this chain; the other chains ran", {
-        chainId,
-        error: error instanceof Error ? error : String(error),
-      });
-      failures.push({ chainId, error });
-    }
-  }
+  const outcomes = await Promise.all(
+    anchorers.map((anchorer) => anchorChain(anchorer, schedule, context)),
+  );
+  const summary = outcomes.map(({ chainId, events, result }) => ({
+    chainId,
+    runs: result.runs,
+    failedRuns: result.failedRuns,
+    events,
+  }));
+  const looped = outcomes.some(({ result }) => result.runs > 1);
+  if (looped) logger.info("scheduled runs done", { chains: summary });
+  // As for one chain (throwIfLastFailed): a chain fails the invocation when its last run failed.
+  const failures = outcomes.flatMap(({ chainId, result }) =>
+    result.last.ok ? [] : [{ chainId, error: result.last.error }],
+  );
   if (failures.length > 0) {
     throw new AggregateError(
       failures.map(({ error }) => error),
-      `anchoring failed on chain ${failures.map(({ chainId }) => chainId).join(", ")} (of ${anchorers.length} chains)`,
+      `anchoring failed on chain ${failures.map(({ chainId }) => chainId).join(", ")} (of ${anchorers.length} chains)${looped ? " in its last run" : ""}`,
     );
   }
-  return { events };
-}
+  return { events: summary.reduce((sum, chain) => sum + chain.events, 0), chains: summary };
+});

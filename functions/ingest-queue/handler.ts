@@ -12,12 +12,14 @@ import { LedgerRegistry } from "../../shared/app/ledger-registry.ts";
 import { loadConfig } from "../../shared/config.ts";
 import { sha256Hex } from "../../shared/http/auth.ts";
 import { fieldErrors } from "../../shared/http/error-middleware.ts";
+import { createTracer, traced, tracedClients } from "../../shared/observability/tracing.ts";
 import { parseQueueMessage } from "../../shared/schemas/queue-message.ts";
 import { createStore } from "../../shared/wiring.ts";
 
 const config = loadConfig(process.env);
 const logger = new Logger({ serviceName: "stele" });
-const store = createStore(config);
+const tracer = createTracer();
+const store = createStore(config, tracedClients(tracer));
 const ledgers = new LedgerRegistry(store);
 const deps = { entries: store, clock: systemClock, random: systemRandom };
 
@@ -29,7 +31,7 @@ async function ingest(record: SQSRecord): Promise<void> {
   });
 }
 
-export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+export const handler = traced(tracer, async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const failures: SQSBatchResponse["batchItemFailures"] = [];
   for (const record of event.Records) {
     try {
@@ -46,4 +48,4 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
     }
   }
   return { batchItemFailures: failures };
-}
+});

@@ -1,5 +1,6 @@
 /** Every GET route of the HTTP API, and the 404/405 answers for the rest: wiring only. */
 import { Logger } from "@aws-lambda-powertools/logger";
+import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { systemClock } from "../../shared/adapters/system/system-clock.ts";
@@ -13,12 +14,15 @@ import { dispatch } from "../../shared/http/dispatch.ts";
 import { errorMiddleware } from "../../shared/http/error-middleware.ts";
 import { HttpError } from "../../shared/http/http-error.ts";
 import { jsonResponse } from "../../shared/http/problem.ts";
+import { createTracer, tracedClients } from "../../shared/observability/tracing.ts";
 import { createCheckpointSigner, createStore, ledgerOrigin } from "../../shared/wiring.ts";
 
 const config = loadConfig(process.env);
 const logger = new Logger({ serviceName: "stele" });
-const store = createStore(config);
-const signer = createCheckpointSigner(config);
+const tracer = createTracer();
+const clients = tracedClients(tracer);
+const store = createStore(config, clients);
+const signer = createCheckpointSigner(config, clients);
 const originOf = ledgerOrigin(config);
 const guard = new ApiKeyGuard(store, systemClock.nowMs);
 // Proofs read tiles and the head through a per-container cache (see CachedLogReads).
@@ -124,4 +128,6 @@ export const handler = middy(
       });
     },
   }),
-).use(errorMiddleware(logger));
+)
+  .use(captureLambdaHandler(tracer))
+  .use(errorMiddleware(logger));

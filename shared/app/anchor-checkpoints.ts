@@ -13,7 +13,7 @@ import type { AnchorChain, ChainReceipt, Eip1559Fees } from "../ports/anchor-cha
 import type { AnchorRecord, AnchorStore } from "../ports/anchor-store.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { EntryStore } from "../ports/entry-store.ts";
-import type { LogStore } from "../ports/log-store.ts";
+import type { LedgerHead, LogStore } from "../ports/log-store.ts";
 
 export interface AnchorDeps {
   readonly ledgers: Pick<EntryStore, "listLedgers">;
@@ -35,6 +35,30 @@ export interface AnchorOptions {
    * often (every second or so) to notice inclusion and finality promptly.
    */
   readonly minAnchorIntervalMs?: number;
+  /** The anchor key's balance is read again when the last reading is this old (default 60 s). */
+  readonly balanceMaxAgeMs?: number;
+}
+
+/**
+ * Where one chain's anchoring stands after a run, for the alarms. A ledger's anchored size is
+ * the largest tree size among its included or final anchors on this chain (0 if none), and it is
+ * waiting when its head (latest signed checkpoint) is larger.
+ */
+export interface AnchorGauges {
+  /** The most, over ledgers, of head size minus anchored size: entries signed but not on chain. */
+  readonly lagEntries: number;
+  /**
+   * The most, over waiting ledgers, of the time since the anchorer started on what waits: the
+   * first transaction of the oldest anchor beyond the anchored size (in flight, or orphaned and
+   * redone); with none (held back by the interval, or by the fee ceiling), the first transaction
+   * of the anchor of the anchored size. Checkpoints carry no time, so this is the anchorer's
+   * view, not the entries' age: in steady state it stays below the anchor interval plus the
+   * time to inclusion, and it grows while anchoring is stuck. A ledger never anchored on the
+   * chain, with nothing sent yet, counts 0 here (it shows in lagEntries).
+   */
+  readonly lagMs: number;
+  /** The anchor key's balance on this chain, in wei (read at most every balanceMaxAgeMs). */
+  readonly balanceWei: bigint;
 }
 
 export type AnchorEvent =
@@ -69,11 +93,21 @@ function bumped(last: Eip1559Fees, now: Eip1559Fees): Eip1559Fees {
 
 const OPEN = new Set(["sending", "sent", "included"]);
 const LIVE = new Set(["sending", "sent", "included", "final"]);
+const ANCHORED = new Set(["included", "final"]);
+
+/** When `record`'s first transaction was sent: when the anchorer started on that anchor. */
+function startedMs(record: AnchorRecord): number {
+  return Math.min(...record.transactions.map((tx) => tx.sentAtMs));
+}
 
 export class Anchorer {
   readonly #deps: AnchorDeps;
   readonly #options: AnchorOptions;
   readonly #events: AnchorEvent[] = [];
+  /** The heads read during the current run, by ledger. */
+  readonly #heads = new Map<string, LedgerHead | undefined>();
+  #balance: { readonly wei: bigint; readonly readAtMs: number } | undefined;
+  #gauges: AnchorGauges | undefined;
 
   constructor(deps: AnchorDeps, options: AnchorOptions) {
     this.#deps = deps;
@@ -87,8 +121,7 @@ export class Anchorer {
   }
 
   #about(record: AnchorRecord) {
-    const firstSentMs = Math.min(...record.transactions.map((tx) => tx.sentAtMs));
-    const ageMs = Math.max(0, this.#deps.clock.nowMs() - firstSentMs);
+    const ageMs = Math.max(0, this.#deps.clock.nowMs() - startedMs(record));
     return { ledger: record.ledger, treeSize: record.treeSize, ageMs };
   }
 
@@ -276,7 +309,7 @@ export class Anchorer {
     recent: readonly AnchorRecord[],
     nonce: number,
   ): Promise<{ treeSize: number; rootHash: string } | undefined> {
-    const { chain, clock, log } = this.#deps;
+    const { chain, clock } = this.#deps;
     const [newest] = recent;
     if (
       newest?.status === "orphaned" &&
@@ -285,27 +318,24 @@ export class Anchorer {
     )
       return newest;
     const live = recent.filter((r) => LIVE.has(r.status));
-    const head = await log.getHead(ledger);
+    const head = await this.#head(ledger);
     if (head === undefined || head.treeSize <= Math.max(0, ...live.map((r) => r.treeSize)))
       return undefined;
     // An orphaned checkpoint (none live) is anchored again at once; a new one keeps the interval.
-    const lastStartedMs = Math.max(
-      -Infinity,
-      ...live.map((r) => Math.min(...r.transactions.map((tx) => tx.sentAtMs))),
-    );
+    const lastStartedMs = Math.max(-Infinity, ...live.map(startedMs));
     if (clock.nowMs() - lastStartedMs < (this.#options.minAnchorIntervalMs ?? 0)) return undefined;
     return head.checkpoint;
   }
 
-  /** Anchors what #target chooses for `ledger`, with `nonce`; whether a transaction went out. */
+  /** Anchors what #target chooses for `ledger`, with `nonce`; the new record, if one was sent. */
   async #anchorLatest(
     ledger: string,
     recent: readonly AnchorRecord[],
     nonce: number,
-  ): Promise<boolean> {
+  ): Promise<AnchorRecord | undefined> {
     const { chain, clock } = this.#deps;
     const target = await this.#target(ledger, recent, nonce);
-    if (target === undefined) return false;
+    if (target === undefined) return undefined;
     const fees = await chain.suggestedFees();
     if (fees.maxFeePerGas > this.#options.maxFeePerGasCeiling) {
       this.#events.push({
@@ -314,7 +344,7 @@ export class Anchorer {
         treeSize: target.treeSize,
         maxFeePerGas: fees.maxFeePerGas,
       });
-      return false;
+      return undefined;
     }
     const { treeSize, rootHash } = target;
     const signed = await chain.signAnchor({
@@ -354,13 +384,60 @@ export class Anchorer {
     };
     await this.#deps.anchors.putAnchor(record);
     this.#events.push({ kind: "sent", ledger, treeSize });
-    await this.#broadcast(record);
-    return true;
+    return this.#broadcast(record);
+  }
+
+  /** `ledger`'s head, read once per run. */
+  async #head(ledger: string): Promise<LedgerHead | undefined> {
+    if (!this.#heads.has(ledger)) this.#heads.set(ledger, await this.#deps.log.getHead(ledger));
+    return this.#heads.get(ledger);
+  }
+
+  /** The gauges after a run, from each ledger's records (newest first) as the run left them. */
+  async #measure(
+    recentByLedger: ReadonlyMap<string, readonly AnchorRecord[]>,
+  ): Promise<AnchorGauges> {
+    const { chain, clock } = this.#deps;
+    const nowMs = clock.nowMs();
+    let lagEntries = 0;
+    let lagMs = 0;
+    for (const [ledger, records] of recentByLedger) {
+      const headSize = (await this.#head(ledger))?.treeSize ?? 0;
+      const anchored = records
+        .filter((r) => ANCHORED.has(r.status))
+        .reduce<AnchorRecord | undefined>(
+          (a, r) => (a === undefined || r.treeSize > a.treeSize ? r : a),
+          undefined,
+        );
+      const anchoredSize = anchored?.treeSize ?? 0;
+      if (headSize <= anchoredSize) continue;
+      lagEntries = Math.max(lagEntries, headSize - anchoredSize);
+      const beyond = records.filter((r) => r.treeSize > anchoredSize);
+      const sinceMs =
+        beyond.length > 0
+          ? Math.min(...beyond.map(startedMs))
+          : anchored === undefined
+            ? undefined
+            : startedMs(anchored);
+      if (sinceMs !== undefined) lagMs = Math.max(lagMs, nowMs - sinceMs);
+    }
+    // Last, after every other call of the run; like them, a failed read fails the run.
+    const maxAgeMs = this.#options.balanceMaxAgeMs ?? 60_000;
+    if (this.#balance === undefined || nowMs - this.#balance.readAtMs >= maxAgeMs)
+      this.#balance = { wei: await chain.balanceWei(), readAtMs: nowMs };
+    return { lagEntries, lagMs, balanceWei: this.#balance.wei };
+  }
+
+  /** The gauges of the last run, or undefined if it failed (or none ran yet). */
+  get lastRunGauges(): AnchorGauges | undefined {
+    return this.#gauges;
   }
 
   /** One run over every ledger; returns what happened, for logs and metrics. */
   async run(): Promise<AnchorEvent[]> {
     this.#events.length = 0;
+    this.#heads.clear();
+    this.#gauges = undefined;
     const { anchors, chain, ledgers } = this.#deps;
     const names = await ledgers.listLedgers();
     const recentByLedger = new Map<string, AnchorRecord[]>();
@@ -390,8 +467,14 @@ export class Anchorer {
       });
       const [ledger] = waiting.splice(Math.max(0, heldBy), 1);
       if (ledger === undefined) break;
-      if (await this.#anchorLatest(ledger, recentByLedger.get(ledger) ?? [], nonce)) nonce++;
+      const recent = recentByLedger.get(ledger) ?? [];
+      const sent = await this.#anchorLatest(ledger, recent, nonce);
+      if (sent !== undefined) {
+        nonce++;
+        recentByLedger.set(ledger, [sent, ...recent]);
+      }
     }
+    this.#gauges = await this.#measure(recentByLedger);
     return [...this.#events];
   }
 }

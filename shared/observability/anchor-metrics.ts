@@ -1,21 +1,19 @@
 /**
- * The anchorer's CloudWatch metrics (EMF through Powertools), one flush per chain with a
- * `chainId` dimension, so every alarm can say which chain. What to alarm on:
- * - `AnchorFeeCeilingHits` > 0 for a while: fees above STELE_MAX_FEE_PER_GAS_GWEI, nothing is
+ * The anchorer's CloudWatch metrics (EMF through Powertools, namespace `Stele`), one flush per
+ * chain and run with dimensions `service` and `chainId`, so every alarm can say which chain.
+ * What to alarm on:
+ * - `AnchorFeeCeilingHits` > 0 for a while: fees above the chain's maxFeePerGasGwei, nothing is
  *   being anchored (by design: the anchorer waits rather than overpay);
- * - `AnchorSecondsToFinal` above the interval plus the confirmations' time: anchoring lags;
+ * - `AnchorLagSeconds` (Maximum) above the anchor interval plus the time to inclusion, or
+ *   `AnchorSecondsToFinal` above the interval plus the confirmations' time: anchoring lags;
+ * - `AnchorBalanceEth` (Minimum) below what a day of anchors costs: fund the anchor key;
  * - `AnchorRunFailures` > 0, or `AnchorRuns` missing: the chain's endpoints or the key fail.
  */
-import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import type { AnchorEvent } from "../app/anchor-checkpoints.ts";
+import type { Metrics } from "@aws-lambda-powertools/metrics";
+import type { AnchorEvent, AnchorGauges } from "../app/anchor-checkpoints.ts";
+import { type MetricPoint, MetricUnit, publishPoints } from "./metric-points.ts";
 
-type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
-
-export interface MetricPoint {
-  readonly name: string;
-  readonly unit: Unit;
-  readonly value: number;
-}
+export type { MetricPoint } from "./metric-points.ts";
 
 const COUNTED: Record<AnchorEvent["kind"], string> = {
   sent: "AnchorsSent",
@@ -27,8 +25,18 @@ const COUNTED: Record<AnchorEvent["kind"], string> = {
   "fee-ceiling": "AnchorFeeCeilingHits",
 };
 
-/** The metric points of one chain's run: a count per event kind, and the anchoring lags. */
-export function anchorRunPoints(outcome: { events: readonly AnchorEvent[] } | { error: unknown }) {
+const WEI_PER_ETH = 1e18;
+
+/**
+ * The metric points of one chain's run: a count per event kind, the anchoring lags of the
+ * anchors that moved on, and, when given, the gauges of where the chain stands (see
+ * AnchorGauges): `AnchorLagEntries`, `AnchorLagSeconds`, `AnchorBalanceEth`.
+ */
+export function anchorRunPoints(
+  outcome:
+    | { readonly events: readonly AnchorEvent[]; readonly gauges?: AnchorGauges }
+    | { readonly error: unknown },
+): MetricPoint[] {
   const points: MetricPoint[] = [{ name: "AnchorRuns", unit: MetricUnit.Count, value: 1 }];
   if ("error" in outcome) {
     points.push({ name: "AnchorRunFailures", unit: MetricUnit.Count, value: 1 });
@@ -41,6 +49,19 @@ export function anchorRunPoints(outcome: { events: readonly AnchorEvent[] } | { 
       points.push({ name, unit: MetricUnit.Seconds, value: event.ageMs / 1000 });
     }
   }
+  const { gauges } = outcome;
+  if (gauges !== undefined) {
+    points.push(
+      { name: "AnchorLagEntries", unit: MetricUnit.Count, value: gauges.lagEntries },
+      { name: "AnchorLagSeconds", unit: MetricUnit.Seconds, value: gauges.lagMs / 1000 },
+      // In the chain's native coin (ETH, POL, …); a float is precise enough for an alarm.
+      {
+        name: "AnchorBalanceEth",
+        unit: MetricUnit.NoUnit,
+        value: Number(gauges.balanceWei) / WEI_PER_ETH,
+      },
+    );
+  }
   return points;
 }
 
@@ -50,7 +71,5 @@ export function publishAnchorRun(
   chainId: number,
   points: readonly MetricPoint[],
 ): void {
-  metrics.addDimension("chainId", String(chainId));
-  for (const point of points) metrics.addMetric(point.name, point.unit, point.value);
-  metrics.publishStoredMetrics();
+  publishPoints(metrics, { chainId: String(chainId) }, points);
 }

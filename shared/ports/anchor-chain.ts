@@ -47,4 +47,6 @@ export interface AnchorChain {
   /** Hash of the canonical block at `blockNumber`, or null beyond the head. */
   blockHash(blockNumber: number): Promise<string | null>;
   headNumber(): Promise<number>;
+  /** The anchor key's balance on this chain, in wei (for the balance metric and its alarm). */
+  balanceWei(): Promise<bigint>;
 }

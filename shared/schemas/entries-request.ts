@@ -2,7 +2,7 @@
  * POST /v1/entries and SQS message bodies (spec/http-api-v1.md) as zod schemas. Objects are
  * strict: a misspelt field is a 400 naming it, not a silently ignored option.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { DEFAULT_LEDGER, LEDGER_NAME } from "../domain/ledger/ledger-name.ts";
 import { canonicalJson } from "../domain/proof/content-hash.ts";
 

@@ -26,12 +26,12 @@ import verifierArtifact from "../../contracts/artifacts/SteleProofVerifier.json"
 };
 import { COMPILER_SETTINGS, staleArtifacts } from "../../scripts/build-contracts.ts";
 import { flipBit, type InclusionCase, type InclusionFile } from "../../scripts/generate-vectors.ts";
+import { encodeAnchorCall } from "../../shared/adapters/chain/anchor-call.ts";
 import {
   ANCHOR_ABI,
   ANCHOR_INTERFACE,
   ANCHORED_EVENT,
   deployAnchor,
-  encodeAnchorCall,
 } from "../../shared/adapters/chain/anchor-contract.ts";
 import { EthersAnchorEvidenceReader } from "../../shared/adapters/chain/ethers-anchor-evidence-reader.ts";
 import { fromHex, toHex } from "../../shared/domain/bytes.ts";
@@ -346,6 +346,14 @@ describe("Anchor", () => {
     assert.throws(() => encodeAnchorCall(logId, 5, root.slice(2)));
     assert.throws(() => encodeAnchorCall(logId, 2n ** 64n, root));
     assert.throws(() => encodeAnchorCall(logId, -1, root));
+    assert.throws(() => encodeAnchorCall(logId, 1.5, root));
+    for (const size of [0n, 1n, 255n, 2n ** 32n, 2n ** 53n + 1n, 2n ** 64n - 1n]) {
+      assert.equal(
+        encodeAnchorCall(logId, size, root),
+        ANCHOR_INTERFACE.encodeFunctionData("anchor", [logId, size, `0x${root}`]),
+        `treeSize ${size}`,
+      );
+    }
   });
 });
 

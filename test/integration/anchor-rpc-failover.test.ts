@@ -189,6 +189,10 @@ class FakeEndpoint implements AnchorChain {
   headNumber(): Promise<number> {
     return this.#answer("headNumber", this.head);
   }
+
+  balanceWei(): Promise<bigint> {
+    return this.#answer("balanceWei", 10n ** 18n);
+  }
 }
 
 test("FailoverAnchorChain: refuses mixed endpoints; answers are final; sticky, wrapping failover", async () => {

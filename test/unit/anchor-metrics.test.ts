@@ -74,3 +74,36 @@ test("a quiet run still reports that it ran, so a missing metric means the ancho
     { name: "AnchorRuns", unit: "Count", value: 1 },
   ]);
 });
+
+test("the gauges after a run: lag in entries and seconds, and the anchor key's balance in ETH", () => {
+  const metrics = new Metrics({ namespace: "Stele", serviceName: "stele" });
+  const gauges = { lagEntries: 42, lagMs: 12_500, balanceWei: 1_250_000_000_000_000_000n };
+  const [document, ...rest] = emitted(() =>
+    publishAnchorRun(metrics, 11155111, anchorRunPoints({ events: [], gauges })),
+  );
+  assert.equal(rest.length, 0);
+  assert.ok(document !== undefined);
+  assert.deepEqual(document._aws.CloudWatchMetrics[0]?.Dimensions, [["service", "chainId"]]);
+  assert.equal(document.AnchorRuns, 1);
+  assert.equal(document.AnchorLagEntries, 42);
+  assert.equal(document.AnchorLagSeconds, 12.5);
+  assert.equal(document.AnchorBalanceEth, 1.25);
+  const units = Object.fromEntries(
+    (
+      document._aws.CloudWatchMetrics[0] as unknown as {
+        Metrics: { Name: string; Unit: string }[];
+      }
+    ).Metrics.map(({ Name, Unit }) => [Name, Unit]),
+  );
+  assert.deepEqual(units, {
+    AnchorRuns: "Count",
+    AnchorLagEntries: "Count",
+    AnchorLagSeconds: "Seconds",
+    AnchorBalanceEth: "None",
+  });
+  // A failed run has no gauges: only that it ran and failed.
+  assert.deepEqual(
+    anchorRunPoints({ error: new Error("down") }).map((point) => point.name),
+    ["AnchorRuns", "AnchorRunFailures"],
+  );
+});

@@ -55,17 +55,20 @@ test("no chains (unset, blank or []): no anchoring, and no anchor key needed", (
   }
 });
 
-test("a chain needs the anchor key of the anchor signer", () => {
-  assert.match(
-    problem(withChains([POLYGON], {})),
-    /STELE_ANCHOR_KEY_ID: required with the kms anchor signer when STELE_CHAINS lists a chain/,
+test("the anchor function needs the anchor key of its signer; the other functions do not", async () => {
+  // Every function reads STELE_CHAINS (the read API lists the chains); only the anchorer signs.
+  const withoutKey = loadConfig(withChains([POLYGON], {}));
+  assert.equal(withoutKey.STELE_CHAINS.length, 1);
+  await assert.rejects(
+    createAnchorChains(withoutKey),
+    /STELE_ANCHOR_KEY_ID: required with the kms anchor signer/,
   );
-  assert.match(
-    problem(withChains([POLYGON], { STELE_ANCHOR_SIGNER: "dev" })),
+  await assert.rejects(
+    createAnchorChains(loadConfig(withChains([POLYGON], { STELE_ANCHOR_SIGNER: "dev" }))),
     /STELE_DEV_ANCHOR_KEY: required with the dev anchor signer/,
   );
   const kms = loadConfig(withChains([POLYGON], { STELE_ANCHOR_KEY_ID: "alias/stele-anchor" }));
-  assert.equal(kms.STELE_CHAINS.length, 1);
+  assert.equal((await createAnchorChains(kms)).length, 1);
 });
 
 test("STELE_CHAINS that is not JSON is refused, naming it", () => {
@@ -163,7 +166,7 @@ test("every problem is named at once", () => {
 
 test("createAnchorChains: one chain per element, each on its contract, all with the one anchor key", async () => {
   const config = loadConfig(withChains([SEPOLIA, POLYGON]));
-  const chains = createAnchorChains(config);
+  const chains = await createAnchorChains(config);
   assert.deepEqual(
     chains.map(({ chainId, contract }) => ({ chainId, contract })),
     [
@@ -176,5 +179,5 @@ test("createAnchorChains: one chain per element, each on its contract, all with 
   assert.ok(chains[1] instanceof EthersAnchorChain);
   const anchorAddress = new Wallet(`0x${ANCHOR_KEY.STELE_DEV_ANCHOR_KEY}`).address;
   for (const chain of chains) assert.equal(await chain.address(), anchorAddress);
-  assert.deepEqual(createAnchorChains(loadConfig(BASE)), []);
+  assert.deepEqual(await createAnchorChains(loadConfig(BASE)), []);
 });

@@ -1,4 +1,7 @@
-/** The Anchor contract (contracts/Anchor.sol) through ethers v6: its ABI, deployment and calldata. */
+/**
+ * The Anchor contract (contracts/Anchor.sol) through ethers v6: its ABI and deployment, for the
+ * local stack and tests (the anchor function needs only its calldata: see anchor-call.ts).
+ */
 import { ContractFactory, type EventFragment, Interface, type Signer } from "ethers";
 import artifact from "../../../contracts/artifacts/Anchor.json" with { type: "json" };
 
@@ -39,23 +42,4 @@ export async function deployAnchor(signer: Signer): Promise<string> {
   const contract = await new ContractFactory(ANCHOR_INTERFACE, ANCHOR_BYTECODE, signer).deploy();
   await contract.waitForDeployment();
   return contract.getAddress();
-}
-
-const prefixed = (hex: string) => (hex.startsWith("0x") ? hex : `0x${hex}`);
-
-/**
- * Calldata of `anchor(logId, treeSize, rootHash)`. `logId` and `rootHash` are 32-byte hex, with
- * or without 0x (checkpoints carry the root bare); throws for other lengths or a treeSize
- * outside uint64.
- */
-export function encodeAnchorCall(
-  logId: string,
-  treeSize: number | bigint,
-  rootHash: string,
-): string {
-  return ANCHOR_INTERFACE.encodeFunctionData("anchor", [
-    prefixed(logId),
-    treeSize,
-    prefixed(rootHash),
-  ]);
 }

@@ -6,7 +6,7 @@ import type {
   ChainReceipt,
   Eip1559Fees,
 } from "../../ports/anchor-chain.ts";
-import { encodeAnchorCall } from "./anchor-contract.ts";
+import { encodeAnchorCall } from "./anchor-call.ts";
 
 /** ~27k is used; the rest of the limit is never paid for, and covers a future cold-storage read. */
 const ANCHOR_GAS_LIMIT = 60_000n;
@@ -107,5 +107,9 @@ export class EthersAnchorChain implements AnchorChain {
 
   headNumber(): Promise<number> {
     return this.#provider.getBlockNumber();
+  }
+
+  async balanceWei(): Promise<bigint> {
+    return this.#provider.getBalance(await this.address(), "latest");
   }
 }

@@ -107,4 +107,8 @@ export class FailoverAnchorChain implements AnchorChain {
   headNumber(): Promise<number> {
     return this.#call("headNumber", (e) => e.headNumber());
   }
+
+  balanceWei(): Promise<bigint> {
+    return this.#call("balanceWei", (e) => e.balanceWei());
+  }
 }

@@ -2,7 +2,7 @@
  * Proof bundle v1 (spec/proof-v1.md) as a zod schema. Named fields are fixed by the contract;
  * objects are loose because later versions may add fields that old verifiers must ignore.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const BUNDLE_FORMAT = "stele.proof.v1";
 

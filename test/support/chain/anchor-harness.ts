@@ -246,6 +246,10 @@ export class FaultyChain implements AnchorChain {
   headNumber(): Promise<number> {
     return this.#call("headNumber", () => this.#inner.headNumber());
   }
+
+  balanceWei(): Promise<bigint> {
+    return this.#call("balanceWei", () => this.#inner.balanceWei());
+  }
 }
 
 export interface AnchorHarness {

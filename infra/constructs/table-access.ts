@@ -1,0 +1,35 @@
+/**
+ * The DynamoDB operations each function issues, read from the store methods its use cases call
+ * (shared/adapters/dynamodb/dynamodb-store.ts) and checked by test/infra/table-access.test.ts,
+ * which runs each handler and records its calls. A store change that issues a new operation on
+ * a function's path must add it here, or the function meets AccessDenied in AWS.
+ */
+import type { FunctionName } from "../catalog.ts";
+import type { TableOperation } from "./storage.ts";
+
+export const TABLE_ACCESS: Record<FunctionName, readonly TableOperation[]> = {
+  // getApiKey, claimIdempotencyKey (GetItem, PutItem); registerLedger (PutItem); putBatch
+  // without an Idempotency-Key (BatchWriteItem), restoreBatch with one (PutItem, getBatch: Query).
+  "accept-entries": ["GetItem", "PutItem", "BatchWriteItem", "Query"],
+  // Read-only: getApiKey, getHead, getCheckpoint (GetItem); getBatch, listLedgers,
+  // findByContentHash, recentAnchors (Query); tiles (BatchGetItem).
+  "read-api": ["GetItem", "Query", "BatchGetItem"],
+  // Always with an idempotency key (the message id): claimIdempotencyKey (PutItem, GetItem),
+  // registerLedger (PutItem), restoreBatch (PutItem, getBatch: Query); never putBatch.
+  "ingest-queue": ["GetItem", "PutItem", "Query"],
+  // listLedgers, listPending, getBatch (Query, BatchGetItem, BatchWriteItem for stale marks);
+  // getHead, getPlan (GetItem); claimPlan, writeTiles, putCheckpoint, advanceHead (PutItem);
+  // putContentIndex (BatchWriteItem); markSequenced (GetItem, PutItem, DeleteItem);
+  // retirePlan (UpdateItem); tiles (BatchGetItem).
+  "integrate-ledgers": [
+    "GetItem",
+    "Query",
+    "BatchGetItem",
+    "PutItem",
+    "UpdateItem",
+    "DeleteItem",
+    "BatchWriteItem",
+  ],
+  // listLedgers, recentAnchors (Query); getHead (GetItem); putAnchor (PutItem).
+  "anchor-checkpoints": ["GetItem", "Query", "PutItem"],
+};
