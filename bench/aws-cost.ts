@@ -5,10 +5,13 @@
  * takes here, priced at published on-demand prices (us-east-1, ARM Lambda). Entries come in
  * batches of 100 over HTTPS; integrate runs once over all of them.
  */
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { FUNCTIONS } from "../infra/catalog.ts";
 import { startLocalStack } from "../local/stack.ts";
 import { ApiClient } from "../test/support/local/api-client.ts";
@@ -219,4 +222,21 @@ export async function measureAwsCost(): Promise<Record<string, number>> {
     await stack.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * measureAwsCost in a process of its own: the functions read their configuration once, at
+ * import, so the in-process local stack it starts must be the first of its process.
+ */
+export async function measureAwsCostInFreshProcess(): Promise<Record<string, number>> {
+  const script = fileURLToPath(import.meta.url);
+  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", script], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const last = stdout.trim().split("\n").at(-1) ?? "{}";
+  return JSON.parse(last) as Record<string, number>;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  process.stdout.write(`${JSON.stringify(await measureAwsCost())}\n`);
 }

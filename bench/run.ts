@@ -13,7 +13,7 @@ import { buildInclusionProof } from "../shared/domain/merkle/build-proof.ts";
 import { hashLeaves32 } from "../shared/domain/merkle/sha256-batch.ts";
 import { verifyInclusion } from "../shared/domain/merkle/verify-inclusion.ts";
 import { measureAnchoring } from "./anchoring.ts";
-import { measureAwsCost } from "./aws-cost.ts";
+import { measureAwsCostInFreshProcess } from "./aws-cost.ts";
 import { measureLambda } from "./lambda.ts";
 import { measureLedger } from "./ledger.ts";
 import { machineInfo } from "./machine.ts";
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     ...(await measureLedger()),
     ...(await measureAnchoring()),
     ...(await measureLambda()),
-    ...(await measureAwsCost()),
+    ...(await measureAwsCostInFreshProcess()),
   };
 
   let previous: { figures?: Record<string, number> } = {};

@@ -1,6 +1,5 @@
 /** POST /v1/entries: wiring only. */
 import { Logger } from "@aws-lambda-powertools/logger";
-import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { systemClock, systemRandom } from "../../shared/adapters/system/system-clock.ts";
@@ -13,14 +12,14 @@ import { errorMiddleware } from "../../shared/http/error-middleware.ts";
 import { HttpError } from "../../shared/http/http-error.ts";
 import { jsonResponse } from "../../shared/http/problem.ts";
 import { header, jsonBody } from "../../shared/http/request.ts";
-import { createTracer, tracedClients } from "../../shared/observability/tracing.ts";
+import { startTracing } from "../../shared/observability/tracing.ts";
 import { entriesRequestSchema } from "../../shared/schemas/entries-request.ts";
 import { createStore } from "../../shared/wiring.ts";
 
 const config = loadConfig(process.env);
 const logger = new Logger({ serviceName: "stele" });
-const tracer = createTracer();
-const clients = tracedClients(tracer);
+const tracing = await startTracing(process.env);
+const clients = tracing.clients;
 const store = createStore(config, clients);
 const guard = new ApiKeyGuard(store, systemClock.nowMs);
 const ledgers = new LedgerRegistry(store);
@@ -50,5 +49,5 @@ async function postEntries(event: APIGatewayProxyEventV2) {
 }
 
 export const handler = middy(dispatch({ "POST /v1/entries": postEntries }))
-  .use(captureLambdaHandler(tracer))
+  .use(tracing.middleware)
   .use(errorMiddleware(logger));

@@ -19,7 +19,7 @@ import {
 } from "../../shared/app/run-repeatedly.ts";
 import { loadConfig } from "../../shared/config.ts";
 import { anchorRunPoints, publishAnchorRun } from "../../shared/observability/anchor-metrics.ts";
-import { createTracer, traced, tracedClients } from "../../shared/observability/tracing.ts";
+import { startTracing, traced } from "../../shared/observability/tracing.ts";
 import { parseScheduledRun } from "../../shared/schemas/scheduled-run.ts";
 import { createStore, ledgerOrigin } from "../../shared/wiring.ts";
 import { createAnchorChains } from "../../shared/wiring-chain.ts";
@@ -27,8 +27,8 @@ import { createAnchorChains } from "../../shared/wiring-chain.ts";
 const config = loadConfig(process.env);
 const logger = new Logger({ serviceName: "stele" });
 const metrics = new Metrics({ namespace: "Stele", serviceName: "stele" });
-const tracer = createTracer();
-const clients = tracedClients(tracer);
+const tracing = await startTracing(process.env);
+const clients = tracing.clients;
 const store = createStore(config, clients);
 // Cold start: a chain's rpcUrlsSecret is read from Secrets Manager here, once per container.
 const chains = await createAnchorChains(config, {
@@ -118,7 +118,7 @@ async function anchorChain(
   return { chainId, events, result };
 }
 
-export const handler = traced(tracer, async (event: unknown, context) => {
+export const handler = traced(tracing, async (event: unknown, context) => {
   const schedule = parseScheduledRun(event);
   if (anchorers.length === 0) {
     logger.warn("no chain configured (STELE_CHAINS): nothing to anchor");

@@ -12,14 +12,14 @@ import { LedgerRegistry } from "../../shared/app/ledger-registry.ts";
 import { loadConfig } from "../../shared/config.ts";
 import { sha256Hex } from "../../shared/http/auth.ts";
 import { fieldErrors } from "../../shared/http/error-middleware.ts";
-import { createTracer, traced, tracedClients } from "../../shared/observability/tracing.ts";
+import { startTracing, traced } from "../../shared/observability/tracing.ts";
 import { parseQueueMessage } from "../../shared/schemas/queue-message.ts";
 import { createStore } from "../../shared/wiring.ts";
 
 const config = loadConfig(process.env);
 const logger = new Logger({ serviceName: "stele" });
-const tracer = createTracer();
-const store = createStore(config, tracedClients(tracer));
+const tracing = await startTracing(process.env);
+const store = createStore(config, tracing.clients);
 const ledgers = new LedgerRegistry(store);
 const deps = { entries: store, clock: systemClock, random: systemRandom };
 
@@ -31,7 +31,7 @@ async function ingest(record: SQSRecord): Promise<void> {
   });
 }
 
-export const handler = traced(tracer, async (event: SQSEvent): Promise<SQSBatchResponse> => {
+export const handler = traced(tracing, async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const failures: SQSBatchResponse["batchItemFailures"] = [];
   for (const record of event.Records) {
     try {

@@ -22,15 +22,15 @@ import {
   integrateRunPoints,
   publishIntegrateRun,
 } from "../../shared/observability/integrate-metrics.ts";
-import { createTracer, traced, tracedClients } from "../../shared/observability/tracing.ts";
+import { startTracing, traced } from "../../shared/observability/tracing.ts";
 import { parseScheduledRun } from "../../shared/schemas/scheduled-run.ts";
 import { createCheckpointSigner, createStore, ledgerOrigin } from "../../shared/wiring.ts";
 
 const config = loadConfig(process.env);
 const logger = new Logger({ serviceName: "stele" });
 const metrics = new Metrics({ namespace: "Stele", serviceName: "stele" });
-const tracer = createTracer();
-const clients = tracedClients(tracer);
+const tracing = await startTracing(process.env);
+const clients = tracing.clients;
 const store = createStore(config, clients);
 const deps = {
   entries: store,
@@ -42,7 +42,7 @@ const deps = {
 /** Room left at the end beyond the longest run: logs and metrics are flushed, nothing is cut. */
 const SAFETY_MARGIN_MS = 5000;
 
-export const handler = traced(tracer, async (event: unknown, context) => {
+export const handler = traced(tracing, async (event: unknown, context) => {
   const schedule = parseScheduledRun(event);
   const runs: IntegrateResult[][] = [];
   const result = await runRepeatedly(

@@ -1,6 +1,5 @@
 /** Every GET route of the HTTP API, and the 404/405 answers for the rest: wiring only. */
 import { Logger } from "@aws-lambda-powertools/logger";
-import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { systemClock } from "../../shared/adapters/system/system-clock.ts";
@@ -14,13 +13,13 @@ import { dispatch } from "../../shared/http/dispatch.ts";
 import { errorMiddleware } from "../../shared/http/error-middleware.ts";
 import { HttpError } from "../../shared/http/http-error.ts";
 import { jsonResponse } from "../../shared/http/problem.ts";
-import { createTracer, tracedClients } from "../../shared/observability/tracing.ts";
+import { startTracing } from "../../shared/observability/tracing.ts";
 import { createCheckpointSigner, createStore, ledgerOrigin } from "../../shared/wiring.ts";
 
 const config = loadConfig(process.env);
 const logger = new Logger({ serviceName: "stele" });
-const tracer = createTracer();
-const clients = tracedClients(tracer);
+const tracing = await startTracing(process.env);
+const clients = tracing.clients;
 const store = createStore(config, clients);
 const signer = createCheckpointSigner(config, clients);
 const originOf = ledgerOrigin(config);
@@ -129,5 +128,5 @@ export const handler = middy(
     },
   }),
 )
-  .use(captureLambdaHandler(tracer))
+  .use(tracing.middleware)
   .use(errorMiddleware(logger));

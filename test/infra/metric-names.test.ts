@@ -19,33 +19,7 @@ import {
   integrateRunPoints,
   publishIntegrateRun,
 } from "../../shared/observability/integrate-metrics.ts";
-
-interface Emf {
-  _aws: {
-    CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[];
-  };
-  [key: string]: unknown;
-}
-
-/** The EMF documents `publish` writes to stdout. */
-function emitted(publish: () => void): Emf[] {
-  const lines: string[] = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    publish();
-  } finally {
-    process.stdout.write = write;
-  }
-  return lines
-    .join("")
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as Emf);
-}
+import { type Emf, emitted } from "../support/emf.ts";
 
 /** Metric name → the dimension set it is published with, over every document. */
 function published(documents: Emf[]): Map<string, Record<string, unknown>> {

@@ -4,31 +4,7 @@ import { test } from "node:test";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import type { AnchorEvent } from "../../shared/app/anchor-checkpoints.ts";
 import { anchorRunPoints, publishAnchorRun } from "../../shared/observability/anchor-metrics.ts";
-
-interface Emf {
-  _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] };
-  [key: string]: unknown;
-}
-
-/** The EMF documents `publish` writes to stdout. */
-function emitted(publish: () => void): Emf[] {
-  const lines: string[] = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    publish();
-  } finally {
-    process.stdout.write = write;
-  }
-  return lines
-    .join("")
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as Emf);
-}
+import { emitted } from "../support/emf.ts";
 
 const events: AnchorEvent[] = [
   { kind: "sent", ledger: "a", treeSize: 9 },
