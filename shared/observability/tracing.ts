@@ -19,7 +19,8 @@ export interface Tracing {
   readonly middleware: MiddlewareObj;
 }
 
-const OFF: Tracing = { clients: {}, middleware: {} };
+// middy refuses a middleware without a hook, hence the empty `before`.
+const OFF: Tracing = { clients: {}, middleware: { before: () => undefined } };
 
 /** Whether Tracer would trace in this environment (Lambda, and not turned off). */
 export function tracingWanted(env: Readonly<Record<string, string | undefined>>): boolean {

@@ -2,7 +2,9 @@
 // every promise of the process, so tests and the local stack must not pay for it.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { startTracing, tracingWanted } from "../../shared/observability/tracing.ts";
+import middy from "@middy/core";
+import type { Context } from "aws-lambda";
+import { startTracing, traced, tracingWanted } from "../../shared/observability/tracing.ts";
 
 test("tracing is wanted in Lambda only, and not when POWERTOOLS_TRACE_ENABLED is false", () => {
   assert.equal(tracingWanted({}), false);
@@ -16,7 +18,12 @@ test("tracing is wanted in Lambda only, and not when POWERTOOLS_TRACE_ENABLED is
   }
 });
 
-test("outside Lambda nothing is loaded: no client wrapper, an empty middleware", async () => {
+test("outside Lambda nothing is loaded: no client wrapper, a middleware that does nothing", async () => {
   const tracing = await startTracing({});
-  assert.deepEqual(tracing, { clients: {}, middleware: {} });
+  assert.deepEqual(tracing.clients, {});
+  const handler = middy(async (event: { n: number }) => event.n + 1).use(tracing.middleware);
+  assert.equal(await handler({ n: 41 }, {} as Context), 42);
+  const handled = traced(tracing, async (event: { n: number } | undefined) => (event?.n ?? 0) * 2);
+  assert.equal(await handled({ n: 21 }), 42);
+  assert.equal(await handled(), 0);
 });
