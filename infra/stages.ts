@@ -36,12 +36,12 @@ const chainSchema = z.strictObject({
   chainId: z.number().int().positive(),
   contract: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "an address (0x and 40 hex characters)"),
   /** A Secrets Manager secret (name or ARN) holding the chain's JSON-RPC URLs, comma-separated. */
-  rpcUrlsSecret: z
-    .string()
-    .regex(
-      /^(?:[A-Za-z0-9/_+=.@-]{1,512}|arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+)$/,
-      "a Secrets Manager secret name or ARN, such as stele/prod/rpc/11155111",
-    ),
+  rpcUrlsSecret: z.string().regex(
+    // A full ARN only: IAM matches the secret's real ARN, which ends in "-" and 6 characters
+    // Secrets Manager adds; a partial ARN would deploy, then be denied at every cold start.
+    /^(?:[A-Za-z0-9/_+=.@-]{1,512}|arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6})$/,
+    "a Secrets Manager secret name such as stele/prod/rpc/11155111, or its full ARN (ending in the - and 6 characters Secrets Manager adds)",
+  ),
   confirmations: z.number().int().min(1).max(1000).default(2),
   maxFeePerGasGwei: z.number().min(1e-9, "at least 0.000000001 (one wei)").default(100),
   /** The chain's block time, for the AnchorSecondsToFinal alarm (interval + confirmations × this). */

@@ -124,9 +124,15 @@ export const handler = traced(tracing, async (event: unknown, context) => {
     logger.warn("no chain configured (STELE_CHAINS): nothing to anchor");
     return { events: 0, chains: [] };
   }
-  const outcomes = await Promise.all(
+  // allSettled: should one chain's loop throw (its logging, say), the others still finish
+  // before the invocation ends; a loop left running would meet the next invocation's.
+  const settled = await Promise.allSettled(
     anchorers.map((anchorer) => anchorChain(anchorer, schedule, context)),
   );
+  const outcomes = settled.map((outcome) => {
+    if (outcome.status === "rejected") throw outcome.reason;
+    return outcome.value;
+  });
   const summary = outcomes.map(({ chainId, events, result }) => ({
     chainId,
     runs: result.runs,

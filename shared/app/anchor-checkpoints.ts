@@ -308,7 +308,7 @@ export class Anchorer {
     ledger: string,
     recent: readonly AnchorRecord[],
     nonce: number,
-  ): Promise<{ treeSize: number; rootHash: string } | undefined> {
+  ): Promise<{ treeSize: number; rootHash: string; origin: string } | undefined> {
     const { chain, clock } = this.#deps;
     const [newest] = recent;
     if (
@@ -316,7 +316,11 @@ export class Anchorer {
       newest.nonce === nonce &&
       newest.contract === chain.contract
     )
-      return newest;
+      return {
+        treeSize: newest.treeSize,
+        rootHash: newest.rootHash,
+        origin: this.#deps.originOf(ledger),
+      };
     const live = recent.filter((r) => LIVE.has(r.status));
     const head = await this.#head(ledger);
     if (head === undefined || head.treeSize <= Math.max(0, ...live.map((r) => r.treeSize)))
@@ -346,9 +350,9 @@ export class Anchorer {
       });
       return undefined;
     }
-    const { treeSize, rootHash } = target;
+    const { treeSize, rootHash, origin } = target;
     const signed = await chain.signAnchor({
-      logId: logIdOfOrigin(this.#deps.originOf(ledger)),
+      logId: logIdOfOrigin(origin),
       treeSize,
       rootHash,
       nonce,

@@ -76,9 +76,25 @@ test("refusals name the setting", () => {
     { "stele:settings": { dev: { chains: [CHAIN, CHAIN] } } },
     /chains\.1\.chainId: chain 11155111 is listed twice/,
   );
+  // A partial ARN (without the 6 characters Secrets Manager adds) would be granted nothing real.
+  refused(
+    {
+      "stele:settings": {
+        dev: {
+          chains: [
+            {
+              ...CHAIN,
+              rpcUrlsSecret: "arn:aws:secretsmanager:eu-central-1:123456789012:secret:stele/rpc",
+            },
+          ],
+        },
+      },
+    },
+    /chains\.0\.rpcUrlsSecret: a Secrets Manager secret name .+ or its full ARN/,
+  );
   refused(
     { "stele:settings": { dev: { chains: [{ ...CHAIN, rpcUrlsSecret: "has space" }] } } },
-    /chains\.0\.rpcUrlsSecret: a Secrets Manager secret name or ARN/,
+    /chains\.0\.rpcUrlsSecret: a Secrets Manager secret name such as/,
   );
   refused(
     { "stele:settings": { dev: { integrate: { runForMs: 58_000 } } } },
