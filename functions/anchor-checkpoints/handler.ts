@@ -5,24 +5,20 @@
  * Chains are isolated: one failing does not stop the others' runs, and the invocation fails,
  * naming them, when a chain's last run failed.
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import type { Context } from "aws-lambda";
 import { parseUnits } from "ethers";
 import { systemClock } from "../../shared/adapters/system/system-clock.ts";
 import { type AnchorEvent, Anchorer } from "../../shared/app/anchor-checkpoints.ts";
-import {
-  type RepeatSchedule,
-  remainingTimeOf,
-  runRepeatedly,
-} from "../../shared/app/run-repeatedly.ts";
+import { type RepeatSchedule, runRepeatedly } from "../../shared/app/run-repeatedly.ts";
 import { loadConfig } from "../../shared/config.ts";
 import { anchorRunPoints, publishAnchorRun } from "../../shared/observability/anchor-metrics.ts";
 import { startTracing, traced } from "../../shared/observability/tracing.ts";
 import { parseScheduledRun } from "../../shared/schemas/scheduled-run.ts";
 import { createStore, ledgerOrigin } from "../../shared/wiring.ts";
 import { createAnchorChains } from "../../shared/wiring-chain.ts";
+import { SAFETY_MARGIN_MS, scheduledRepeatDeps } from "../scheduled.ts";
 
 const config = loadConfig(process.env);
 const logger = new Logger({ serviceName: "stele" });
@@ -78,9 +74,6 @@ function logEvent(chainId: number, event: AnchorEvent): void {
   }
 }
 
-/** Room left at the end beyond the longest run: logs and metrics are flushed, nothing is cut. */
-const SAFETY_MARGIN_MS = 5000;
-
 /** One chain's runs for this invocation; each is logged and measured as it ends. */
 async function anchorChain(
   { chainId, anchorer }: (typeof anchorers)[number],
@@ -89,7 +82,7 @@ async function anchorChain(
 ) {
   let events = 0;
   const result = await runRepeatedly(
-    { clock: systemClock, sleep: (ms) => sleep(ms), ...remainingTimeOf(context) },
+    scheduledRepeatDeps(context),
     schedule,
     {
       safetyMarginMs: SAFETY_MARGIN_MS,

@@ -2,21 +2,15 @@
  * Scheduled: integrate every ledger with pending entries (sequence, tile, sign, publish), once,
  * or every `everyMs` for `runForMs` when the schedule's Input says so (see run-repeatedly.ts).
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { systemClock } from "../../shared/adapters/system/system-clock.ts";
 import type { IntegrateResult } from "../../shared/app/integrate.ts";
 import {
   IntegrateAllError,
   integrateAll,
   mergeIntegrateResults,
 } from "../../shared/app/integrate-all.ts";
-import {
-  remainingTimeOf,
-  runRepeatedly,
-  throwIfLastFailed,
-} from "../../shared/app/run-repeatedly.ts";
+import { runRepeatedly, throwIfLastFailed } from "../../shared/app/run-repeatedly.ts";
 import { loadConfig } from "../../shared/config.ts";
 import {
   integrateRunPoints,
@@ -25,6 +19,7 @@ import {
 import { startTracing, traced } from "../../shared/observability/tracing.ts";
 import { parseScheduledRun } from "../../shared/schemas/scheduled-run.ts";
 import { createCheckpointSigner, createStore, ledgerOrigin } from "../../shared/wiring.ts";
+import { SAFETY_MARGIN_MS, scheduledRepeatDeps } from "../scheduled.ts";
 
 const config = loadConfig(process.env);
 const logger = new Logger({ serviceName: "stele" });
@@ -39,14 +34,11 @@ const deps = {
   originOf: ledgerOrigin(config),
 };
 
-/** Room left at the end beyond the longest run: logs and metrics are flushed, nothing is cut. */
-const SAFETY_MARGIN_MS = 5000;
-
 export const handler = traced(tracing, async (event: unknown, context) => {
   const schedule = parseScheduledRun(event);
   const runs: IntegrateResult[][] = [];
   const result = await runRepeatedly(
-    { clock: systemClock, sleep: (ms) => sleep(ms), ...remainingTimeOf(context) },
+    scheduledRepeatDeps(context),
     schedule,
     {
       safetyMarginMs: SAFETY_MARGIN_MS,

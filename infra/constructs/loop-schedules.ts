@@ -13,8 +13,9 @@ import {
   TimeWindow,
 } from "aws-cdk-lib/aws-scheduler";
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
-import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
+import type { Queue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { deadLetterQueue } from "./dead-letter-queue.ts";
 import type { SteleFunction } from "./stele-function.ts";
 
 /** The input a looping handler receives from its schedule. */
@@ -42,12 +43,7 @@ export class LoopSchedules extends Construct {
 
   constructor(scope: Construct, id: string, props: LoopSchedulesProps) {
     super(scope, id);
-    this.deadLetterQueue = new Queue(this, "DeadLetters", {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: props.removalPolicy,
-    });
+    this.deadLetterQueue = deadLetterQueue(this, "DeadLetters", props.removalPolicy);
     Validations.of(this.deadLetterQueue).acknowledge({
       id: "AwsSolutions-SQS3",
       reason: "This is the schedules' dead-letter queue; it has none of its own.",
