@@ -40,7 +40,11 @@ export function apiGatewayEvent(
   pathParameters: Record<string, string> | undefined,
   nowMs: number,
 ): APIGatewayProxyEventV2 {
-  const headers = joinHeaders(request.headers);
+  // API Gateway adds x-forwarded-proto; links the API builds to itself read it.
+  const headers: Record<string, string> = {
+    "x-forwarded-proto": "http",
+    ...joinHeaders(request.headers),
+  };
   const textual = isTextual(headers["content-type"]);
   const requestId = randomUUID();
   const queryStringParameters = queryParameters(request.url.searchParams);

@@ -2,7 +2,8 @@
  * The local API: a Node HTTP server that routes like API Gateway (same route table) and invokes
  * the very same function handlers with payload v2 events. `POST /_local/queue` stands in for
  * SQS SendMessage into the ingest queue, `GET /_local/queue` shows its depth and dead letters
- * (local only; not part of the API).
+ * (local only; not part of the API). Any other GET outside `/v1/` and `/_local/` is a file of
+ * the verify page when it names one (`/` is index.html), from memory, so no path reaches the disk.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type {
@@ -14,6 +15,7 @@ import { problemResponse } from "../shared/http/problem.ts";
 import { MAX_BODY_BYTES } from "../shared/http/request.ts";
 import { type FunctionName, matchRoute, routeKey } from "../shared/http/routes.ts";
 import { apiGatewayEvent, lambdaContext } from "./apigw-event.ts";
+import { isPreflight, preflightHeaders, responseCorsHeaders } from "./cors.ts";
 import type { LocalQueue } from "./local-queue.ts";
 
 export type HttpFunction = (
@@ -42,10 +44,51 @@ function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV
   response.end(result.body ?? "");
 }
 
+/** One file of a static site: its bytes, by path relative to the site root (`index.html`). */
+export interface StaticFile {
+  readonly path: string;
+  readonly contents: Uint8Array;
+}
+
 export interface LocalHttpOptions {
   readonly functions: Readonly<Record<FunctionName, HttpFunction>>;
   readonly queue: LocalQueue;
   readonly onError: (error: unknown) => void;
+  /** The verify page's files; read at each request, so they may arrive after the server starts. */
+  readonly page?: () => readonly StaticFile[];
+}
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  html: "text/html; charset=utf-8",
+  css: "text/css; charset=utf-8",
+  js: "text/javascript; charset=utf-8",
+  json: "application/json",
+  svg: "image/svg+xml",
+  png: "image/png",
+  ico: "image/x-icon",
+  txt: "text/plain; charset=utf-8",
+};
+
+/**
+ * The page file a GET of `pathname` asks for, if any. Files are looked up by exact name among
+ * those built, never joined to a directory: `..`, encoded or not, can only miss.
+ */
+function pageFile(pathname: string, files: readonly StaticFile[]): StaticFile | undefined {
+  if (pathname.startsWith("/v1/") || pathname.startsWith("/_local/")) return undefined;
+  const path = pathname === "/" ? "index.html" : pathname.slice(1);
+  return files.find((file) => file.path === path);
+}
+
+function sendFile(response: ServerResponse, file: StaticFile, method: string): void {
+  const extension = /\.([a-z0-9]+)$/.exec(file.path)?.[1] ?? "";
+  response.writeHead(200, {
+    "content-type": CONTENT_TYPES[extension] ?? "application/octet-stream",
+    "content-length": String(file.contents.length),
+    // Rebuilt at every start: never let the browser keep an old page.
+    "cache-control": "no-cache",
+    "x-content-type-options": "nosniff",
+  });
+  response.end(method === "HEAD" ? undefined : file.contents);
 }
 
 export function createLocalHttpServer(options: LocalHttpOptions): Server {
@@ -86,6 +129,19 @@ async function handle(
     });
     return;
   }
+  const file =
+    (method === "GET" || method === "HEAD") && options.page !== undefined
+      ? pageFile(url.pathname, options.page())
+      : undefined;
+  if (file !== undefined) {
+    sendFile(response, file, method);
+    return;
+  }
+  if (isPreflight(method, request.headers)) {
+    response.writeHead(204, preflightHeaders());
+    response.end();
+    return;
+  }
   const match = matchRoute(method, url.pathname);
   // Unmatched requests go to the $default route, served by the read API, which answers 404/405.
   const fn: FunctionName = match.kind === "route" ? match.route.fn : "read-api";
@@ -104,8 +160,12 @@ async function handle(
     params,
     Date.now(),
   );
-  send(
-    response,
-    await options.functions[fn](event, lambdaContext(`stele-${fn}`, FUNCTION_TIMEOUT_MS)),
+  const result = await options.functions[fn](
+    event,
+    lambdaContext(`stele-${fn}`, FUNCTION_TIMEOUT_MS),
   );
+  send(response, {
+    ...result,
+    headers: { ...result.headers, ...responseCorsHeaders(request.headers) },
+  });
 }

@@ -8,13 +8,14 @@ import { mkdir } from "node:fs/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { webFiles } from "../scripts/build-web.ts";
 import { createTable } from "../shared/adapters/dynamodb/table.ts";
 import type { ChainConfig } from "../shared/config.ts";
 import { sha256Hex } from "../shared/http/auth.ts";
 import { loadOrCreateDevKeys } from "./dev-keys.ts";
 import { startEmbeddedChain } from "./embedded-chain.ts";
 import { type DynamoDbObserver, startEmbeddedDynamoDb } from "./embedded-dynamodb.ts";
-import { createLocalHttpServer } from "./http-server.ts";
+import { createLocalHttpServer, type StaticFile } from "./http-server.ts";
 import { writeLocalEnv } from "./local-env.ts";
 import { LocalQueue } from "./local-queue.ts";
 import { provisionChain } from "./provision-chain.ts";
@@ -34,6 +35,11 @@ export interface LocalStackOptions {
   readonly dynamoDbObserver?: DynamoDbObserver;
   /** Anchoring; without it the stack signs checkpoints but anchors nothing. */
   readonly chain?: LocalChainOptions;
+  /**
+   * Builds the verify page (web/) and serves it at `/` (default true); false answers every path
+   * outside the API as API Gateway does, with the read API's 404.
+   */
+  readonly page?: boolean;
 }
 
 export interface LocalChainOptions {
@@ -91,7 +97,21 @@ function every(intervalMs: number, task: () => Promise<void>, onError: (error: u
   };
 }
 
+/** Builds the verify page in memory while the rest starts; a failed build only loses the page. */
+function buildPage(log: (line: string) => void): Promise<{ files: StaticFile[]; ms: number }> {
+  const started = performance.now();
+  return webFiles().then(
+    (files) => ({ files, ms: performance.now() - started }),
+    (error: unknown) => {
+      log(`error: the verify page did not build, / answers 404: ${(error as Error).message}`);
+      return { files: [], ms: performance.now() - started };
+    },
+  );
+}
+
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const building =
+    options.page === false ? Promise.resolve({ files: [], ms: 0 }) : buildPage(options.log);
   await mkdir(options.dataDir, { recursive: true });
   const keys = await loadOrCreateDevKeys(options.dataDir);
   const apiKey = options.apiKey ?? keys.apiKey;
@@ -179,12 +199,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     options.log(
       `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );
+  const page = await building;
   const server = createLocalHttpServer({
     functions: { "accept-entries": accept.handler, "read-api": read.handler },
     queue,
     onError,
+    page: () => page.files,
   });
   const port = await listen(server, options.port);
+  if (page.files.length > 0) {
+    options.log(`verify page at http://127.0.0.1:${port}/ (built in ${page.ms.toFixed(0)} ms)`);
+  }
   // For `npm run invoke` (one handler against this stack's backends): see local/local-env.ts.
   await writeLocalEnv(options.dataDir, {
     url: `http://127.0.0.1:${port}`,

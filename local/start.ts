@@ -54,7 +54,10 @@ console.log(`Stele local stack (dev only) on ${stack.url}
   API key            ${stack.apiKey}
   checkpoint signer  ${stack.checkpointSigner}
   chain              ${stack.chain === undefined ? "none" : `${stack.chain.url} (chain id ${stack.chain.chainId}), Anchor ${stack.chain.contract}`}
-Try:
+Use it from the stele CLI (paste into your shell):
+  export STELE_API_URL=${stack.url} STELE_API_KEY=${stack.apiKey}
+  npx stele submit ./docs && npx stele watch --index stele-index.json
+Or with curl:
   curl -s -X POST ${stack.url}/v1/entries -H "Authorization: Bearer ${stack.apiKey}" \\
     -H "Content-Type: application/json" -d '{"entries":[{"kind":"transaction","payload":{"lot":"A-42"}}]}'
 Ctrl-C stops it.`);

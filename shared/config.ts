@@ -117,6 +117,11 @@ const configSchema = z
       .string()
       .regex(/^[0-9a-f]{64}$/, "64 lowercase hex characters")
       .optional(),
+    /**
+     * The verify page that certificates' QR codes open (`https://verify.example/`); unset: the
+     * API's own origin, where the local stack serves the page.
+     */
+    STELE_VERIFY_PAGE_URL: z.url().optional(),
     STELE_REPLACE_AFTER_MS: z.coerce.number().int().min(1000).default(60_000),
     /** At most one new anchor per ledger this often (the anchorer itself runs more often). */
     STELE_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),

@@ -4,15 +4,21 @@ import middy from "@middy/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { systemClock } from "../../shared/adapters/system/system-clock.ts";
 import { CachedLogReads, cachedRecentAnchors } from "../../shared/app/cached-log-reads.ts";
+import { getCertificate } from "../../shared/app/certificate.ts";
 import { findByContentHash, getEntry, getProof } from "../../shared/app/read-entries.ts";
 import { getConsistency, getLatestCheckpoint } from "../../shared/app/read-log.ts";
 import { loadConfig } from "../../shared/config.ts";
 import { LEDGER_NAME } from "../../shared/domain/ledger/ledger-name.ts";
 import { ApiKeyGuard } from "../../shared/http/auth.ts";
+import { certificatePageHtml } from "../../shared/http/certificate/certificate-page.ts";
+import { qrCodeSvg } from "../../shared/http/certificate/qr-code.ts";
 import { dispatch } from "../../shared/http/dispatch.ts";
 import { errorMiddleware } from "../../shared/http/error-middleware.ts";
 import { HttpError } from "../../shared/http/http-error.ts";
-import { jsonResponse } from "../../shared/http/problem.ts";
+import { openApiDocument } from "../../shared/http/openapi/document.ts";
+import { referencePageHtml } from "../../shared/http/openapi/reference-page.ts";
+import { htmlResponse, jsonResponse } from "../../shared/http/problem.ts";
+import { requestBaseUrl } from "../../shared/http/request.ts";
 import { startTracing } from "../../shared/observability/tracing.ts";
 import { createCheckpointSigner, createStore, ledgerOrigin } from "../../shared/wiring.ts";
 
@@ -40,6 +46,16 @@ const publishedChains = config.STELE_CHAINS.map(({ chainId, contract, confirmati
   contract,
   confirmations,
 }));
+// The API's description depends on the code only: built at its first request (not at import,
+// which every cold start of a proof read would pay) and kept for the container's life.
+let description: { document: ReturnType<typeof openApiDocument>; page: string } | undefined;
+function apiDescription() {
+  if (description === undefined) {
+    const document = openApiDocument();
+    description = { document, page: referencePageHtml(document) };
+  }
+  return description;
+}
 const deps = { entries: store, log: cachedLog, ...(anchors === undefined ? {} : { anchors }) };
 
 function pathParam(event: APIGatewayProxyEventV2, name: string): string {
@@ -87,6 +103,18 @@ export const handler = middy(
       const anchored = booleanParam(event, "anchored");
       return jsonResponse(200, await getProof(deps, pathParam(event, "id"), { anchored }));
     },
+    "GET /v1/entries/{id}/certificate": async (event) => {
+      await guard.require(event, "read");
+      const apiUrl = requestBaseUrl(event);
+      const certificate = await getCertificate(
+        { ...deps, checkpointSigner: () => signer.address() },
+        pathParam(event, "id"),
+        { apiUrl, verifyPageUrl: config.STELE_VERIFY_PAGE_URL ?? `${apiUrl}/` },
+      );
+      const qrSvg = await qrCodeSvg(certificate.verifyLink);
+      const generatedAt = new Date(systemClock.nowMs()).toISOString();
+      return htmlResponse(200, certificatePageHtml(certificate, qrSvg, generatedAt));
+    },
     "GET /v1/proofs": async (event) => {
       await guard.require(event, "read");
       const contentHash = event.queryStringParameters?.contentHash ?? "";
@@ -126,6 +154,8 @@ export const handler = middy(
         chains: publishedChains,
       });
     },
+    "GET /v1/openapi.json": async () => jsonResponse(200, apiDescription().document),
+    "GET /v1/docs": async () => htmlResponse(200, apiDescription().page),
   }),
 )
   .use(tracing.middleware)

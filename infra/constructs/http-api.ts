@@ -3,9 +3,10 @@
  * the function that serves it, and `$default` on read-api, which answers the rest with the
  * contract's 404 or 405. Access logs go to a log group; the stage throttles.
  */
-import { type RemovalPolicy, Validations } from "aws-cdk-lib";
+import { Duration, type RemovalPolicy, Validations } from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
 import {
+  CorsHttpMethod,
   HttpApi,
   HttpMethod,
   type HttpStage,
@@ -15,6 +16,7 @@ import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import { LogGroup, type RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
+import { CORS } from "../../shared/http/cors.ts";
 import { ROUTES, type FunctionName as RouteFunction } from "../../shared/http/routes.ts";
 
 export interface SteleHttpApiProps {
@@ -62,6 +64,14 @@ export class SteleHttpApi extends Construct {
       createDefaultStage: false,
       // Unknown paths and methods: read-api answers 404/405 as problem+json (shared/http/dispatch.ts).
       defaultIntegration: integrations["read-api"],
+      // API Gateway answers preflights itself and adds the headers to every response.
+      corsPreflight: {
+        allowOrigins: [...CORS.allowOrigins],
+        allowMethods: CORS.allowMethods.map((method) => CorsHttpMethod[method]),
+        allowHeaders: [...CORS.allowHeaders],
+        exposeHeaders: [...CORS.exposeHeaders],
+        maxAge: Duration.seconds(CORS.maxAgeSeconds),
+      },
     });
     this.accessLogs = new LogGroup(this, "AccessLogs", {
       retention: props.logRetention,

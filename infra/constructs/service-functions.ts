@@ -19,6 +19,8 @@ export interface ServiceFunctionsProps {
   readonly storage: Storage;
   readonly checkpointKey: SigningKey;
   readonly anchorKey: SigningKey;
+  /** The verify page that certificates link to (read-api). */
+  readonly verifyPageUrl: string;
 }
 
 export class ServiceFunctions extends Construct {
@@ -47,7 +49,7 @@ export class ServiceFunctions extends Construct {
     };
     const environment: Record<FunctionName, Record<string, string>> = {
       "accept-entries": common,
-      "read-api": { ...common, ...chains },
+      "read-api": { ...common, ...chains, STELE_VERIFY_PAGE_URL: props.verifyPageUrl },
       "ingest-queue": common,
       "integrate-ledgers": {
         ...common,

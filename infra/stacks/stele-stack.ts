@@ -13,6 +13,7 @@ import { ServiceDashboard } from "../constructs/service-dashboard.ts";
 import { ServiceFunctions } from "../constructs/service-functions.ts";
 import { SigningKey } from "../constructs/signing-key.ts";
 import { Storage } from "../constructs/storage.ts";
+import { VerifyPage } from "../constructs/verify-page.ts";
 import { EXAMPLE_ORIGIN_SUFFIX, type StageName, type StageSettings } from "../stages.ts";
 
 export interface SteleStackProps extends StackProps {
@@ -29,6 +30,7 @@ export class SteleStack extends Stack {
   readonly ingest: IngestQueue;
   readonly schedules: LoopSchedules;
   readonly alarms: ServiceAlarms;
+  readonly verifyPage: VerifyPage;
 
   constructor(scope: Construct, id: string, props: SteleStackProps) {
     super(scope, id, props);
@@ -51,8 +53,10 @@ export class SteleStack extends Stack {
       description: `Stele ${stage} anchor key: signs anchor transactions on every chain`,
       alias: `alias/stele-${stage}-anchor`,
     });
+    const verifyPage = new VerifyPage(this, "VerifyPage");
     const functions = new ServiceFunctions(this, "Functions", {
       settings,
+      verifyPageUrl: verifyPage.url,
       storage,
       checkpointKey,
       anchorKey,
@@ -113,8 +117,13 @@ export class SteleStack extends Stack {
     this.ingest = ingest;
     this.schedules = schedules;
     this.alarms = alarms;
+    this.verifyPage = verifyPage;
 
     new CfnOutput(this, "ApiUrl", { value: api.url, description: "The HTTP API's base URL" });
+    new CfnOutput(this, "VerifyPageUrl", {
+      value: verifyPage.url,
+      description: "The verify page, which certificates' QR codes open",
+    });
     new CfnOutput(this, "TableName", { value: storage.table.tableName });
     new CfnOutput(this, "CheckpointKeyId", {
       value: checkpointKey.key.keyId,

@@ -146,6 +146,8 @@ export class Anchorer {
       this.#events.push({ kind: "orphaned", ledger: record.ledger, treeSize: record.treeSize });
       return this.#save(record, { status: "orphaned" });
     }
+    // The block's time is kept for certificates and pages; verifiers read it from the chain.
+    const timestampSeconds = await chain.blockTimestampSeconds(receipt.blockHash);
     this.#events.push({ kind: "included", ...this.#about(record) });
     return this.#save(record, {
       status: "included",
@@ -154,6 +156,9 @@ export class Anchorer {
         blockNumber: receipt.blockNumber,
         blockHash: receipt.blockHash,
         logIndex,
+        ...(timestampSeconds === null
+          ? {}
+          : { blockTime: new Date(timestampSeconds * 1000).toISOString() }),
       },
     });
   }

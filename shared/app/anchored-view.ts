@@ -27,6 +27,7 @@ function toBundleAnchor(record: AnchorRecord): Anchor | undefined {
     blockHash: inclusion.blockHash,
     logIndex: inclusion.logIndex,
     status: record.status,
+    ...(inclusion.blockTime === undefined ? {} : { blockTime: inclusion.blockTime }),
   };
 }
 

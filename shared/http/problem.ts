@@ -57,3 +57,12 @@ export function jsonResponse(
     body: JSON.stringify(body),
   };
 }
+
+/** An HTML page (the certificate, the API reference). */
+export function htmlResponse(status: number, html: string): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: { "content-type": "text/html; charset=utf-8" },
+    body: html,
+  };
+}

@@ -41,3 +41,12 @@ export function jsonBody(event: APIGatewayProxyEventV2): { value: unknown; bytes
 export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
   return event.headers[name.toLowerCase()];
 }
+
+/**
+ * The API's base URL as the client reached it (`https://abc.execute-api…`), for links the API
+ * hands out: API Gateway sets the host as the domain name and adds x-forwarded-proto.
+ */
+export function requestBaseUrl(event: APIGatewayProxyEventV2): string {
+  const proto = header(event, "x-forwarded-proto") ?? "https";
+  return `${proto}://${event.requestContext.domainName}`;
+}

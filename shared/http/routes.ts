@@ -20,10 +20,13 @@ export const ROUTES: readonly Route[] = [
   { method: "POST", path: "/v1/entries", fn: "accept-entries", scope: "write" },
   { method: "GET", path: "/v1/entries/{id}", fn: "read-api", scope: "read" },
   { method: "GET", path: "/v1/entries/{id}/proof", fn: "read-api", scope: "read" },
+  { method: "GET", path: "/v1/entries/{id}/certificate", fn: "read-api", scope: "read" },
   { method: "GET", path: "/v1/proofs", fn: "read-api", scope: "read" },
   { method: "GET", path: "/v1/ledgers/{ledger}/checkpoint", fn: "read-api", scope: null },
   { method: "GET", path: "/v1/ledgers/{ledger}/consistency", fn: "read-api", scope: null },
   { method: "GET", path: "/v1/log", fn: "read-api", scope: null },
+  { method: "GET", path: "/v1/openapi.json", fn: "read-api", scope: null },
+  { method: "GET", path: "/v1/docs", fn: "read-api", scope: null },
 ];
 
 /** API Gateway's routeKey for a route: "GET /v1/entries/{id}". */

@@ -44,6 +44,8 @@ export interface AnchorChain {
   }): Promise<{ txHash: string; rawTx: string }>;
   broadcast(rawTx: string): Promise<BroadcastOutcome>;
   receipt(txHash: string): Promise<ChainReceipt | null>;
+  /** The timestamp of the block with this hash, in seconds since the epoch; null if unknown. */
+  blockTimestampSeconds(blockHash: string): Promise<number | null>;
   /** Hash of the canonical block at `blockNumber`, or null beyond the head. */
   blockHash(blockNumber: number): Promise<string | null>;
   headNumber(): Promise<number>;

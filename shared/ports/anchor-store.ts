@@ -37,6 +37,8 @@ export interface AnchorRecord {
     readonly blockNumber: number;
     readonly blockHash: string;
     readonly logIndex: number;
+    /** RFC 3339 UTC: the block's timestamp (absent in records written before it was kept). */
+    readonly blockTime?: string;
   };
   readonly updatedAtMs: number;
 }

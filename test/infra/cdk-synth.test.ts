@@ -65,6 +65,8 @@ after(async () => {
 function functionsByName(): Map<FunctionName, CfnJson> {
   const byName = new Map<FunctionName, CfnJson>();
   for (const [id, resource] of resourcesOfType(template, "AWS::Lambda::Function")) {
+    // CDK's own handlers (the verify page's deployment, its bucket's clean-up) are not ours.
+    if (id.startsWith("Custom")) continue;
     const name = FUNCTION_NAMES.find((candidate) =>
       id.startsWith(`Functions${candidate.replaceAll("-", "")}`),
     );
@@ -93,6 +95,15 @@ test("synthesises the dev stack, bundling every function locally (no Docker)", (
     for (const file of ["index.mjs", "index.mjs.map"])
       assert.ok(existsSync(join(assetDir(resource), file)), `${name}: ${file}`);
   }
+});
+
+test("the verify page is built into its asset by the project's build, as npm start serves it", () => {
+  const [deployment] = resourcesOfType(template, "Custom::CDKBucketDeployment");
+  assert.ok(deployment !== undefined, "no deployment of the verify page");
+  const [key] = prop<string[]>(deployment[1], "SourceObjectKeys");
+  const dir = join(outDir, "cdk.out", `asset.${(key ?? "").replace(/\.zip$/, "")}`);
+  for (const file of ["index.html", "app.js", "styles.css"])
+    assert.ok(existsSync(join(dir, file)), `the page's asset has no ${file}`);
 });
 
 test("each bundle CDK made starts with its function's environment from the template", async () => {

@@ -53,8 +53,14 @@ test("the acknowledged rules are the expected few", () => {
   );
   assert.deepEqual([...rules].sort(), [
     "AwsSolutions-APIG4",
+    "AwsSolutions-CFR1",
+    "AwsSolutions-CFR2",
+    "AwsSolutions-CFR3",
+    "AwsSolutions-CFR4",
+    "AwsSolutions-IAM4",
     "AwsSolutions-IAM5",
     "AwsSolutions-L1",
+    "AwsSolutions-S1",
     "AwsSolutions-SQS3",
   ]);
 });

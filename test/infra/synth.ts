@@ -182,20 +182,33 @@ export function arnOf(id: string): { "Fn::GetAtt": [string, string] } {
   return { "Fn::GetAtt": [id, "Arn"] };
 }
 
+/** A CloudFormation value with its references replaced by plausible values (see below). */
+function resolvedValue(name: string, value: unknown): string {
+  if (typeof value === "string") return value;
+  const {
+    Ref: ref,
+    "Fn::GetAtt": getAtt,
+    "Fn::Join": join,
+  } = value as {
+    Ref?: string;
+    "Fn::GetAtt"?: [string, string];
+    "Fn::Join"?: [string, unknown[]];
+  };
+  if (ref !== undefined) return `${ref.toLowerCase()}-resolved`;
+  if (getAtt !== undefined) return `${getAtt[0].toLowerCase()}.${getAtt[1].toLowerCase()}.example`;
+  if (join !== undefined) return join[1].map((part) => resolvedValue(name, part)).join(join[0]);
+  throw new Error(`${name} is not a string, Ref, GetAtt or Join: ${JSON.stringify(value)}`);
+}
+
 /**
  * A function's environment with CloudFormation references replaced by plausible values, as
- * Lambda would see it (a Ref of a table is its name, of a key its id).
+ * Lambda would see it (a Ref of a table is its name, of a key its id; a GetAtt a host name).
  */
 export function resolvedEnvironment(resource: CfnJson): Record<string, string> {
   const variables =
     ((resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
       ?.Variables as Record<string, unknown>) ?? {};
   return Object.fromEntries(
-    Object.entries(variables).map(([name, value]) => {
-      if (typeof value === "string") return [name, value];
-      const ref = (value as { Ref?: string }).Ref;
-      if (ref !== undefined) return [name, `${ref.toLowerCase()}-resolved`];
-      throw new Error(`${name} is neither a string nor a Ref: ${JSON.stringify(value)}`);
-    }),
+    Object.entries(variables).map(([name, value]) => [name, resolvedValue(name, value)]),
   );
 }

@@ -182,6 +182,10 @@ class FakeEndpoint implements AnchorChain {
     return this.#answer("receipt", null);
   }
 
+  blockTimestampSeconds(): Promise<number | null> {
+    return this.#answer("blockTimestampSeconds", null);
+  }
+
   blockHash(): Promise<string | null> {
     return this.#answer("blockHash", null);
   }

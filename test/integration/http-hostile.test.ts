@@ -547,6 +547,8 @@ before(async () => {
     integrateIntervalMs: 100,
     originPrefix: "stele.test",
     log: (line) => logLines.push(line),
+    // As API Gateway: `/` is an unknown route here, not the verify page.
+    page: false,
   });
   // The stack has set process.env as the functions read it: the same table, the same hashing.
   await createStore(loadConfig(process.env)).putApiKey({
@@ -620,6 +622,28 @@ describe("hostile requests to the local stack", () => {
       headers: { authorization: `Bearer ${READ_ONLY_KEY}` },
     });
     assert.equal(read.status, 200, await read.text());
+  });
+
+  it("answers a browser page of another origin as API Gateway's CORS configuration does", async () => {
+    const preflight = await fetch(`${stack.url}/v1/entries/01JDX7R4M8Q2V3N5P6K7H8J900/proof`, {
+      method: "OPTIONS",
+      headers: {
+        origin: "https://verify.example",
+        "access-control-request-method": "GET",
+        "access-control-request-headers": "authorization",
+      },
+    });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get("access-control-allow-origin"), "*");
+    assert.match(preflight.headers.get("access-control-allow-headers") ?? "", /authorization/);
+    const problem = await fetch(`${stack.url}/v1/entries/01JDX7R4M8Q2V3N5P6K7H8J900/proof`, {
+      headers: { origin: "https://verify.example" },
+    });
+    assert.equal(problem.status, 401);
+    assert.equal(problem.headers.get("access-control-allow-origin"), "*");
+    assert.match(problem.headers.get("access-control-expose-headers") ?? "", /retry-after/);
+    const sameOrigin = await fetch(`${stack.url}/v1/health`);
+    assert.equal(sameOrigin.headers.get("access-control-allow-origin"), null);
   });
 
   it("logged no failure while it was refusing all of the above", () => {

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { promisify } from "node:util";
+import { JsonRpcProvider } from "ethers";
 import { EthersAnchorEvidenceReader } from "../../shared/adapters/chain/ethers-anchor-evidence-reader.ts";
 import { verifyBundle } from "../../shared/app/verify-bundle.ts";
 import { parseBundle } from "../../shared/domain/proof/bundle-codec.ts";
@@ -113,6 +114,14 @@ test("entries reach final, and their anchors are redone on a new chain after a r
   assert.equal(bundle.anchors.length, 1);
   assert.equal(bundle.anchors[0]?.status, "final");
   assert.equal(bundle.anchors[0]?.contract.toLowerCase(), log.chains[0]?.contract.toLowerCase());
+  // The block's time, as the chain has it, rides along for certificates and pages.
+  const block = await new JsonRpcProvider(chainUrlOf(stack)).getBlock(
+    bundle.anchors[0]?.blockHash ?? "",
+  );
+  assert.equal(
+    bundle.anchors[0]?.blockTime,
+    new Date((block?.timestamp ?? 0) * 1000).toISOString(),
+  );
   const verdict = await verifiesOnChain(bundle, chainUrlOf(stack), log.checkpointSigner, 2);
   assert.equal(verdict.valid, true, JSON.stringify(verdict.failure ?? verdict.steps));
   assert.deepEqual(await verifyIndependently(bundle, published(chainUrlOf(stack))), {

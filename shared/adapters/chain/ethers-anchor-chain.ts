@@ -101,6 +101,10 @@ export class EthersAnchorChain implements AnchorChain {
     };
   }
 
+  async blockTimestampSeconds(blockHash: string): Promise<number | null> {
+    return (await this.#provider.getBlock(blockHash))?.timestamp ?? null;
+  }
+
   async blockHash(blockNumber: number): Promise<string | null> {
     return (await this.#provider.getBlock(blockNumber))?.hash ?? null;
   }

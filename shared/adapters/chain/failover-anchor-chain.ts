@@ -100,6 +100,10 @@ export class FailoverAnchorChain implements AnchorChain {
     return this.#call("receipt", (e) => e.receipt(txHash));
   }
 
+  blockTimestampSeconds(blockHash: string): Promise<number | null> {
+    return this.#call("blockTimestampSeconds", (e) => e.blockTimestampSeconds(blockHash));
+  }
+
   blockHash(blockNumber: number): Promise<string | null> {
     return this.#call("blockHash", (e) => e.blockHash(blockNumber));
   }

@@ -50,6 +50,8 @@ export const anchorSchema = z.looseObject({
   blockHash: ethHash,
   logIndex: count,
   status: z.enum(["included", "final"]),
+  /** Added to v1: the block's timestamp (RFC 3339), as the log recorded it; informational. */
+  blockTime: z.iso.datetime({ offset: true }).optional(),
 });
 
 export const proofBundleSchema = z.looseObject({

@@ -239,6 +239,10 @@ export class FaultyChain implements AnchorChain {
     return this.#call("receipt", () => this.#inner.receipt(txHash));
   }
 
+  blockTimestampSeconds(blockHash: string) {
+    return this.#call("blockTimestampSeconds", () => this.#inner.blockTimestampSeconds(blockHash));
+  }
+
   blockHash(blockNumber: number) {
     return this.#call("blockHash", () => this.#inner.blockHash(blockNumber));
   }
