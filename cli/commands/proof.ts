@@ -4,7 +4,7 @@
  * published signer, and write each as `<name>.stele.json`.
  */
 import { mkdir, writeFile } from "node:fs/promises";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, relative, resolve, sep } from "node:path";
 import { fromHex, toHex } from "../../shared/domain/bytes.ts";
 import { encodeBundle } from "../../shared/domain/proof/bundle-codec.ts";
 import type { ProofBundle } from "../../shared/domain/proof/bundle-schema.ts";
@@ -104,14 +104,28 @@ async function targetsOf(
   if (ids.length > 0) return ids.map((id) => ({ id, name: id }));
   if (options.index !== undefined) {
     const records = await readExistingIndex(options.index);
-    // Paths are relative to the index; bundles mirror them under --out.
+    // Paths are relative to the index; bundles mirror them under --out. A path recorded twice
+    // (a file changed and stamped again) gets each entry's bundle, named by its id.
+    const counts = new Map<string, number>();
+    for (const record of records) counts.set(record.path, (counts.get(record.path) ?? 0) + 1);
     return records.map((record) => ({
       id: record.id,
-      name: record.path.replaceAll("../", ""),
+      name:
+        (counts.get(record.path) ?? 0) > 1
+          ? `${inside(record.path)}.${record.id}`
+          : inside(record.path),
       contentHash: record.contentHash,
     }));
   }
   return targetsByContent(options, find);
+}
+
+/** An index path made relative and contained: its `..`, `.` and empty segments dropped. */
+function inside(indexPath: string): string {
+  return indexPath
+    .split("/")
+    .filter((segment) => segment !== ".." && segment !== "." && segment !== "")
+    .join("/");
 }
 
 function notYet(id: string, anchored: boolean, error: ApiError): string {
@@ -176,7 +190,11 @@ export async function runProof(ids: readonly string[], options: ProofOptions): P
         progress.advance();
         continue;
       }
-      const path = join(outDir, `${target.name}${SUFFIX}`);
+      const path = resolve(outDir, `${target.name}${SUFFIX}`);
+      // An index names its files: none may write outside --out.
+      if (!path.startsWith(`${outDir}${sep}`)) {
+        throw new UsageError(`${target.name} is outside ${outDir}: refusing to write there`);
+      }
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, encodeBundle(bundle));
       written++;

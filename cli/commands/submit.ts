@@ -175,14 +175,19 @@ export async function runSubmit(args: readonly string[], options: SubmitOptions)
   );
 
   const known = new Map<string, IndexRecord>();
-  const keyOf = (kind: string, contentHash: string) => `${ledger}|${kind}|${contentHash}`;
-  for (const record of records) known.set(keyOf(record.kind, record.contentHash), record);
-  const recorded = new Set(records.map((r) => `${r.path}|${keyOf(r.kind, r.contentHash)}`));
+  // Records are known by their own ledger: an entry in ledger a does not stamp a file in b.
+  const keyOf = (inLedger: string, kind: string, contentHash: string) =>
+    `${inLedger}|${kind}|${contentHash}`;
+  for (const record of records)
+    known.set(keyOf(record.ledger, record.kind, record.contentHash), record);
+  const recorded = new Set(
+    records.map((r) => `${r.path}|${keyOf(r.ledger, r.kind, r.contentHash)}`),
+  );
   const planned = new Map<string, Planned>();
   let alreadyIndexed = 0;
   for (const item of [...documents, ...payloads]) {
     const path = indexPathOf(indexPath, item.file.path);
-    const key = keyOf(item.kind, item.contentHash);
+    const key = keyOf(ledger, item.kind, item.contentHash);
     const earlier = known.get(key);
     if (earlier !== undefined) {
       alreadyIndexed++;

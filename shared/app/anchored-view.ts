@@ -13,6 +13,8 @@ export interface AnchoredView {
   readonly latest?: { readonly treeSize: number; readonly anchors: readonly Anchor[] };
   /** The largest tree size whose anchor is final on some chain (0: none). */
   readonly finalSize: number;
+  /** The checkpoint of finalSize with every chain's standing anchor of it, when there is one. */
+  readonly final?: { readonly treeSize: number; readonly anchors: readonly Anchor[] };
 }
 
 function toBundleAnchor(record: AnchorRecord): Anchor | undefined {
@@ -46,10 +48,20 @@ export async function anchoredView(
   );
   if (standing.length === 0) return { finalSize };
   const treeSize = Math.max(...standing.map((r) => r.treeSize));
+  const latest = { treeSize, anchors: anchorsOfSize(standing, treeSize) };
+  if (finalSize === 0) return { latest, finalSize };
+  return {
+    latest,
+    finalSize,
+    final: { treeSize: finalSize, anchors: anchorsOfSize(standing, finalSize) },
+  };
+}
+
+/** The standing anchors of one tree size, one per chain. */
+function anchorsOfSize(standing: readonly AnchorRecord[], treeSize: number): Anchor[] {
   const anchors = standing
     .filter((r) => r.treeSize === treeSize)
     .flatMap((r) => toBundleAnchor(r) ?? []);
   // One anchor per chain: several attempts of one size on one chain cannot all stand, but be sure.
-  const byChain = new Map(anchors.map((anchor) => [anchor.chainId, anchor]));
-  return { latest: { treeSize, anchors: [...byChain.values()] }, finalSize };
+  return [...new Map(anchors.map((anchor) => [anchor.chainId, anchor])).values()];
 }

@@ -21,6 +21,8 @@ export interface Certificate {
   readonly checkpointSigner: string;
   /** The verify page opened on this entry: the QR code's content. */
   readonly verifyLink: string;
+  /** Whether the service anchors at all (else no anchor will ever follow). */
+  readonly anchoring: boolean;
 }
 
 /** Throws NotFoundError for an unknown entry, NotYetError before a signed checkpoint covers it. */
@@ -29,7 +31,8 @@ export async function getCertificate(
   id: string,
   links: CertificateLinks,
 ): Promise<Certificate> {
-  const bundle = await getProof(deps, id, { anchored: false });
+  // A certificate that says final carries a final anchor, not a newer one still confirming.
+  const bundle = await getProof(deps, id, { preferFinal: true });
   // Read after the bundle, so the status is never behind what the bundle shows.
   const [entry, checkpointSigner] = await Promise.all([
     getEntry(deps, id),
@@ -40,5 +43,6 @@ export async function getCertificate(
     bundle,
     checkpointSigner,
     verifyLink: verifyPageLink(links.verifyPageUrl, { entry: id, api: links.apiUrl }),
+    anchoring: deps.anchors !== undefined,
   };
 }

@@ -79,14 +79,22 @@ export async function getEntry(
 export async function getProof(
   deps: ReadDeps,
   id: string,
-  options: { anchored?: boolean } = {},
+  options: {
+    anchored?: boolean;
+    /** Prove against the latest checkpoint with a final anchor, when one covers the entry. */
+    preferFinal?: boolean;
+  } = {},
 ): Promise<ProofBundle> {
   const entry = await readEntry(deps, id);
   const { leafIndex } = entry;
   if (leafIndex === undefined) {
     throw new NotYetError(`entry ${id} is not sequenced yet`, PROOF_RETRY_AFTER_SECONDS, { id });
   }
-  const { latest } = await anchoredView(deps.anchors, entry.ledger);
+  const view = await anchoredView(deps.anchors, entry.ledger);
+  const latest =
+    options.preferFinal === true && view.final !== undefined && view.final.treeSize > leafIndex
+      ? view.final
+      : view.latest;
   let checkpoint: StoredCheckpoint | undefined;
   let anchors: ProofBundle["anchors"] = [];
   if (latest !== undefined && latest.treeSize > leafIndex) {

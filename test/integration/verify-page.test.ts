@@ -308,8 +308,57 @@ describe("the verify page", () => {
     assert.equal(await page.getByLabel(`JSON-RPC URL for ${LOCAL_CHAIN}`).inputValue(), chainUrl);
     const [anchor] = bundle.anchors;
     assert.ok(anchor?.blockTime, "the API's bundles carry the anchor's blockTime");
+    // With a JSON-RPC URL, the time is the chain's, and it matches the bundle's.
     const time = page.locator("#anchors-table tbody tr").first().locator("td").nth(2);
-    assert.equal(await time.innerText(), `${anchor.blockTime} (as the bundle records it)`);
+    await time.filter({ hasText: "(read from the chain)" }).waitFor();
+    assert.equal(await time.innerText(), `${anchor.blockTime} (read from the chain)`);
+    // The link's rpc is used, never remembered; one typed in the field is.
+    const remembered = 'localStorage.getItem("stele.verify.rpc.31337")';
+    assert.equal(await page.evaluate(remembered), null);
+    await useStackChain(page);
+    await page.waitForFunction(`${remembered} === ${JSON.stringify(chainUrl)}`);
+    await closePage(page);
+  });
+
+  it("keeps the API key per API origin: a link to another API never carries it", async () => {
+    const other = "http://stele-other-api.test";
+    const authorizations: (string | undefined)[] = [];
+    const page = await openPage();
+    await page.route(`${other}/**`, async (route) => {
+      authorizations.push(route.request().headers().authorization);
+      await route.fulfill({
+        status: 401,
+        headers: { "access-control-allow-origin": "*" },
+        body: "",
+      });
+    });
+    const followLink = (apiUrl: string) => {
+      const hash = new URL(verifyPageLink(`${stack.url}/`, { entry: entryId, api: apiUrl })).hash;
+      return page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
+    };
+    await followLink(stack.url);
+    await page
+      .getByText("This API needs an API key to read entries: type it and fetch again.")
+      .waitFor();
+    await page.getByLabel("API key").fill(stack.apiKey);
+    await page.getByRole("button", { name: "Fetch proof" }).click();
+    await page.getByText(`Fetched the proof of ${entryId}`).waitFor();
+
+    await followLink(other);
+    await page
+      .getByText("This API needs an API key to read entries: type it and fetch again.")
+      .waitFor();
+    assert.equal(await page.getByLabel("API key").inputValue(), "");
+    assert.ok(authorizations.length > 0, "the page asked the other API");
+    assert.deepEqual(
+      authorizations.filter((value) => value !== undefined),
+      [],
+    );
+
+    // Back to the first API: its key is there again.
+    await followLink(stack.url);
+    await page.getByText(`Fetched the proof of ${entryId}`).waitFor();
+    assert.equal(await page.getByLabel("API key").inputValue(), stack.apiKey);
     await closePage(page);
   });
 

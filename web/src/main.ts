@@ -38,7 +38,8 @@ import {
   verdictOf,
 } from "./render.ts";
 
-const API_KEY_STORAGE = "stele.verify.apiKey";
+/** API keys are kept per API origin, so that a key is only ever sent where it was typed. */
+const apiKeyStorageKey = (origin: string) => `stele.verify.apiKey.${origin}`;
 const rpcStorageKey = (chainId: number) => `stele.verify.rpc.${chainId}`;
 /** Larger files are never read as text to see whether they are a bundle. */
 const MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
@@ -83,8 +84,12 @@ const state: {
   content?: Content;
   /** RPC URLs typed or suggested, by chain id (kept when another bundle is loaded). */
   readonly rpcByChain: Map<number, string>;
+  /** Chains whose RPC URL the person typed: only these are remembered, never a link's. */
+  readonly typedRpc: Set<number>;
   /** The link's `rpc`, for the first chain of the first bundle that has anchors. */
   linkRpc: string | undefined;
+  /** The API origin the key field holds the key of (null before the first sync). */
+  keyOrigin: string | undefined | null;
   /** Set once the person edits a field, so that later prefills leave it alone. */
   signerTouched: boolean;
   confirmationsTouched: boolean;
@@ -94,7 +99,9 @@ const state: {
   fetchRun: number;
 } = {
   rpcByChain: new Map(),
+  typedRpc: new Set(),
   linkRpc: undefined,
+  keyOrigin: null,
   signerTouched: false,
   confirmationsTouched: false,
   verifyRun: 0,
@@ -256,6 +263,7 @@ function renderRpcFields(bundle: ProofBundle): void {
   const first = chainIds[0];
   if (first !== undefined && state.linkRpc !== undefined) {
     state.rpcByChain.set(first, state.linkRpc);
+    state.typedRpc.delete(first);
     state.linkRpc = undefined;
   }
   const fields = chainIds.map((chainId) => {
@@ -275,6 +283,7 @@ function renderRpcFields(bundle: ProofBundle): void {
     input.value = value;
     input.addEventListener("change", () => {
       state.rpcByChain.set(chainId, input.value.trim());
+      state.typedRpc.add(chainId);
       void verify();
     });
     return h(
@@ -325,8 +334,27 @@ function say(message: string, isError: boolean): void {
   ui.fetchMessage.classList.toggle("error", isError);
 }
 
+/** The origin of an API URL, or undefined when it is no URL. */
+function apiOrigin(api: string): string | undefined {
+  try {
+    return new URL(api.trim()).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** When the API URL's origin changed, the key field becomes the key kept for that origin, or empty. */
+function syncApiKey(): void {
+  const origin = apiOrigin(ui.apiUrl.value);
+  if (origin === state.keyOrigin) return;
+  state.keyOrigin = origin;
+  ui.apiKey.value =
+    origin === undefined ? "" : (storage("session")?.getItem(apiKeyStorageKey(origin)) ?? "");
+}
+
 async function fetchByEntryId(): Promise<void> {
   const run = ++state.fetchRun;
+  syncApiKey();
   const entryId = ui.entryId.value.trim();
   const api = ui.apiUrl.value.trim();
   const key = ui.apiKey.value.trim();
@@ -334,7 +362,8 @@ async function fetchByEntryId(): Promise<void> {
     say("Give the entry id and the API URL.", true);
     return;
   }
-  storage("session")?.setItem(API_KEY_STORAGE, key);
+  const origin = apiOrigin(api);
+  if (origin !== undefined) storage("session")?.setItem(apiKeyStorageKey(origin), key);
   say(`Fetching the proof of ${entryId}…`, false);
   try {
     const bundle = await fetchProof(api, entryId, key);
@@ -485,22 +514,22 @@ async function verify(): Promise<void> {
 
   if (steps.find((step) => step.step === 5)?.status === "passed") {
     for (const [chainId, url] of state.rpcByChain) {
-      if (url !== "") storage("local")?.setItem(rpcStorageKey(chainId), url);
+      if (url !== "" && state.typedRpc.has(chainId)) {
+        storage("local")?.setItem(rpcStorageKey(chainId), url);
+      }
     }
   }
   await showBlockTimes(bundle, run);
 }
 
-/** Fills in the anchors' block times from the chain where the bundle does not record them. */
+/** Reads the anchors' block times from the chain wherever a JSON-RPC URL is given. */
 async function showBlockTimes(bundle: ProofBundle, run: number): Promise<void> {
-  const times = new Map<Anchor, string>();
+  const times = new Map<Anchor, string | null>();
   await Promise.all(
     bundle.anchors.map(async (anchor) => {
-      if (anchor.blockTime !== undefined) return;
       const url = state.rpcByChain.get(anchor.chainId) ?? "";
       if (url === "") return;
-      const time = await blockTimeOf(url, anchor.blockNumber);
-      if (time !== undefined) times.set(anchor, `${time} (read from the chain)`);
+      times.set(anchor, (await blockTimeOf(url, anchor.blockNumber)) ?? null);
     }),
   );
   if (run === state.verifyRun) renderAnchors(ui.anchorsTable, bundle.anchors, times);
@@ -512,6 +541,7 @@ function applyLink(): void {
   const link = parseVerifyLink(window.location.hash);
   if (link.entry !== undefined) ui.entryId.value = link.entry;
   if (link.api !== undefined) ui.apiUrl.value = link.api;
+  syncApiKey();
   if (link.rpc !== undefined) {
     state.linkRpc = link.rpc;
     if (state.bundle !== undefined) renderRpcFields(state.bundle.bundle);
@@ -522,11 +552,11 @@ function applyLink(): void {
 }
 
 function start(): void {
-  ui.apiKey.value = storage("session")?.getItem(API_KEY_STORAGE) ?? "";
   // Served over HTTP(S), the API is most likely where the page is; from file://, nowhere.
   if (window.location.protocol === "http:" || window.location.protocol === "https:") {
     ui.apiUrl.value = window.location.origin;
   }
+  syncApiKey();
 
   ui.files.addEventListener("change", () => {
     const files = [...(ui.files.files ?? [])];
@@ -548,7 +578,9 @@ function start(): void {
     event.preventDefault();
     void fetchByEntryId();
   });
+  ui.apiUrl.addEventListener("input", syncApiKey);
   ui.apiUrl.addEventListener("change", () => {
+    syncApiKey();
     const api = ui.apiUrl.value.trim();
     if (api !== "") void loadPublishedLog(api);
   });

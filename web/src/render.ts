@@ -173,11 +173,46 @@ export function renderSummary(
   );
 }
 
+/**
+ * A block's time as read from the chain: the timestamp, or null when a JSON-RPC URL was given
+ * but the chain could not say. Anchors without an entry had no JSON-RPC URL for their chain.
+ */
+export type ChainBlockTimes = ReadonlyMap<Anchor, string | null>;
+
+/** The block time cell: the chain's time where read, the bundle's only when nothing could check it. */
+function blockTimeCell(anchor: Anchor, blockTimes: ChainBlockTimes): Node | string {
+  const recorded = anchor.blockTime;
+  if (!blockTimes.has(anchor)) {
+    return recorded !== undefined
+      ? `${recorded} (as the bundle records it, not checked)`
+      : "unknown (give a JSON-RPC URL to read it)";
+  }
+  const chainTime = blockTimes.get(anchor);
+  if (chainTime === null || chainTime === undefined) {
+    return recorded !== undefined
+      ? `${recorded} (as the bundle records it, not checked: could not read the block from the chain)`
+      : "unknown (could not read the block from the chain)";
+  }
+  const read = `${chainTime} (read from the chain)`;
+  if (recorded === undefined || Date.parse(recorded) === Date.parse(chainTime)) return read;
+  return h(
+    "span",
+    {},
+    read,
+    h("br", {}),
+    h(
+      "strong",
+      { class: "message error", "data-block-time-mismatch": "" },
+      `Warning: the bundle records ${recorded}, which does not match the chain.`,
+    ),
+  );
+}
+
 /** One row per anchor: chain, block, time, transaction, with explorer links where known. */
 export function renderAnchors(
   container: HTMLElement,
   anchors: readonly Anchor[],
-  blockTimes: ReadonlyMap<Anchor, string>,
+  blockTimes: ChainBlockTimes,
 ): void {
   if (anchors.length === 0) {
     container.replaceChildren(
@@ -211,10 +246,7 @@ export function renderAnchors(
         "tbody",
         {},
         ...anchors.map((anchor) => {
-          const time =
-            anchor.blockTime !== undefined
-              ? `${anchor.blockTime} (as the bundle records it)`
-              : (blockTimes.get(anchor) ?? "unknown (give a JSON-RPC URL to read it)");
+          const time = blockTimeCell(anchor, blockTimes);
           return h(
             "tr",
             {},

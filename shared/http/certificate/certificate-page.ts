@@ -105,7 +105,7 @@ function steps(certificate: Certificate, bundleName: string): string {
     ${anchorSteps}
   </ol>
   <p>Check all five yourself with the bundle and any JSON-RPC endpoint of the chain:<br>
-  <code>npx stele verify ${e(bundleName)} --file &lt;document&gt; --signer ${e(checkpointSigner)} --rpc &lt;RPC URL&gt;</code></p>`;
+  <code>npx stele verify ${e(bundleName)} ${entry.kind === "document" ? "--file &lt;document&gt;" : "--payload &lt;transaction.json&gt;"} --signer ${e(checkpointSigner)} --rpc &lt;RPC URL&gt;</code></p>`;
 }
 
 /** The page. `generatedAt` is an RFC 3339 time; `qrSvg` the QR code of the verify link. */
@@ -144,7 +144,7 @@ export function certificatePageHtml(
   </div>
   <div class="qr">${qrSvg}<br>Scan to verify in a browser</div>
 </div>
-${anchors.length === 0 ? `<h2>Anchor</h2><p class="pending">Not anchored yet: the checkpoint below is signed; its anchor follows within minutes.</p>` : anchors.join("")}
+${anchors.length > 0 ? anchors.join("") : `<h2>Anchor</h2><p class="pending">${certificate.anchoring ? "Not anchored yet: the checkpoint below is signed; its anchor on a public chain follows." : "Not anchored: this log signs its checkpoints but anchors on no chain."}</p>`}
 <h2>Checkpoint</h2>
 <table>
   ${row("Log", `<code>${e(checkpoint.origin)}</code>`)}
