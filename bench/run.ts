@@ -18,6 +18,7 @@ import { measureLambda } from "./lambda.ts";
 import { measureLedger } from "./ledger.ts";
 import { machineInfo } from "./machine.ts";
 import { opensslSha256Per64B } from "./openssl-speed.ts";
+import { measureUsersTools } from "./users-tools.ts";
 
 const run = promisify(execFile);
 // The SDK's notice that Node 20 support ends in 2027 would repeat in every figure's output.
@@ -115,6 +116,8 @@ async function main(): Promise<void> {
     ...(await measureLambda()),
     ...(await measureAwsCostInFreshProcess()),
   };
+  // Issue 6: the verify page, the CLI and the certificate (bench/users-tools.ts).
+  const usersTools = await measureUsersTools();
 
   let previous: { figures?: Record<string, number> } = {};
   try {
@@ -122,10 +125,12 @@ async function main(): Promise<void> {
   } catch {
     // First run: nothing to keep.
   }
-  const results = { machine, figures: { ...previous.figures, ...figures } };
+  const results = { machine, figures: { ...previous.figures, ...figures }, usersTools };
   await writeFile(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
   for (const [name, value] of Object.entries(figures))
     process.stdout.write(`${name.padEnd(40)} ${value}\n`);
+  for (const [name, value] of Object.entries(usersTools))
+    process.stdout.write(`${`usersTools.${name}`.padEnd(40)} ${value}\n`);
   process.stdout.write(`wrote ${resultsPath.pathname}\n`);
 }
 

@@ -1,7 +1,7 @@
 /** A verdict as the one line (plus expected/found lines on failure) that `stele verify` prints. */
 import type { BundleVerdict } from "../shared/app/verify-bundle.ts";
 import type { ProofBundle } from "../shared/domain/proof/bundle-schema.ts";
-import { STEP_NAMES } from "../shared/domain/proof/verdict.ts";
+import { STEP_NAMES, type StepNumber } from "../shared/domain/proof/verdict.ts";
 
 export function describeVerdict(bundle: ProofBundle, verdict: BundleVerdict): string {
   const { failure } = verdict;
@@ -16,8 +16,19 @@ export function describeVerdict(bundle: ProofBundle, verdict: BundleVerdict): st
   const claims = [
     `VALID: ${entry.kind} ${entry.contentHash} is leaf ${leafIndex} of ${checkpoint.origin} at tree size ${checkpoint.treeSize}`,
   ];
-  // Steps 2 and 3 are implied by the first clause; the rest say what was and was not checked.
-  for (const outcome of verdict.steps)
-    if (outcome.step !== 2 && outcome.step !== 3) claims.push(outcome.detail);
+  // Steps 2 and 3 are implied by the first clause; the rest say what was and was not checked,
+  // and for what was not, which option checks it.
+  for (const outcome of verdict.steps) {
+    if (outcome.step === 2 || outcome.step === 3) continue;
+    const hint = outcome.status === "skipped" ? SKIPPED_HINTS[outcome.step] : undefined;
+    claims.push(hint === undefined ? outcome.detail : `${outcome.detail} (${hint})`);
+  }
   return claims.join("; ");
 }
+
+/** The option that would have run a skipped step. */
+const SKIPPED_HINTS: Partial<Record<StepNumber, string>> = {
+  1: "pass --file or --payload",
+  4: "pass --signer",
+  5: "pass --rpc <url> of each chain",
+};

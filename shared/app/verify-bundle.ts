@@ -35,7 +35,7 @@ async function checkAnchors(
   const { anchors } = bundle;
   if (anchors.length === 0) return [skipped(5, "no anchors: the checkpoint is not anchored yet")];
   if (chain === undefined) {
-    return [skipped(5, `${anchors.length} anchor(s) not checked: pass --rpc <url> of each chain`)];
+    return [skipped(5, `${anchors.length} anchor(s) not checked: no JSON-RPC endpoint given`)];
   }
   const readers = await chain.connect();
   try {

@@ -163,6 +163,14 @@ describe("stele submit and stele watch", () => {
     assert.ok(done, watch.stdout);
     // Not stderr-TTY: one line per change of the tally, ending with everything final.
     assert.match(watch.stderr, /watch: 27\/27 final \(27 final\)\n$/);
+
+    // Another ledger has none of them: everything is stamped there too, beside the first.
+    const shelf = await stele(["submit", "docs", "--payload", "tx.json", "--ledger", "shelf"]);
+    assert.equal(shelf.code, 0, shelf.stderr);
+    assert.match(shelf.stdout, /^submitted 27 entries /);
+    const both = await readIndexFile("stele-index.json");
+    assert.equal(both.entries.filter((e) => e.ledger === "shelf").length, 28);
+    assert.equal(both.entries.filter((e) => e.ledger === "default").length, 28);
   });
 
   it("uploads content with --upload, and refuses a document over 256 KiB before sending anything", async () => {

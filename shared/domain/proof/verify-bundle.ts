@@ -28,8 +28,8 @@ function checkContent(bundle: ProofBundle, content: SuppliedContent | undefined)
   }
   const { kind, contentHash } = bundle.entry;
   if (content.kind !== kind) {
-    const flag = kind === "document" ? "--file" : "--payload";
-    return failed(1, `the entry is a ${kind}: give it with ${flag}`, kind, content.kind);
+    const given = content.kind === "document" ? "a document" : "a transaction payload";
+    return failed(1, `the entry is a ${kind}, and ${given} was given`, kind, content.kind);
   }
   let computed: Uint8Array;
   if (content.kind === "transaction") {
@@ -135,7 +135,7 @@ function checkSignature(bundle: ProofBundle, trustedSigner: string | undefined):
   if (trustedSigner === undefined) {
     return passed(
       4,
-      `checkpoint signed by ${signature.signer}; signer not checked against the log's published signer (pass --signer)`,
+      `checkpoint signed by ${signature.signer}; signer not checked against the log's published signer (none given)`,
     );
   }
   if (trustedSigner.toLowerCase() !== recovered) {

@@ -1,0 +1,31 @@
+/** The verify page's elements, looked up once by the ids index.html gives them. */
+import { byId } from "./dom.ts";
+
+export const ui = {
+  drop: byId("drop"),
+  files: byId<HTMLInputElement>("files"),
+  chosen: byId("chosen"),
+  hashing: byId("hashing"),
+  hashLabel: byId("hash-label"),
+  hashProgress: byId<HTMLProgressElement>("hash-progress"),
+  fetchForm: byId<HTMLFormElement>("fetch-form"),
+  entryId: byId<HTMLInputElement>("entry-id"),
+  apiUrl: byId<HTMLInputElement>("api-url"),
+  apiKey: byId<HTMLInputElement>("api-key"),
+  fetchMessage: byId("fetch-message"),
+  signer: byId<HTMLInputElement>("signer"),
+  signerSource: byId("signer-source"),
+  confirmations: byId<HTMLInputElement>("confirmations"),
+  rpcFields: byId("rpc-fields"),
+  verifyButton: byId<HTMLButtonElement>("verify-button"),
+  result: byId("result"),
+  verdict: byId("verdict"),
+  steps: byId("steps"),
+  summary: byId("summary"),
+  pathSection: byId("path-section"),
+  pathFigure: byId("path-figure"),
+  pathTable: byId("path-table"),
+  pathDetails: byId<HTMLDetailsElement>("path-details"),
+  anchorsSection: byId("anchors-section"),
+  anchorsTable: byId("anchors-table"),
+};
