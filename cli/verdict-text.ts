@@ -3,7 +3,11 @@ import type { BundleVerdict } from "../shared/app/verify-bundle.ts";
 import type { ProofBundle } from "../shared/domain/proof/bundle-schema.ts";
 import { STEP_NAMES, type StepNumber } from "../shared/domain/proof/verdict.ts";
 
-export function describeVerdict(bundle: ProofBundle, verdict: BundleVerdict): string {
+export function describeVerdict(
+  bundle: ProofBundle,
+  verdict: BundleVerdict,
+  given: { readonly signer: boolean },
+): string {
   const { failure } = verdict;
   if (failure !== undefined) {
     return [
@@ -20,13 +24,15 @@ export function describeVerdict(bundle: ProofBundle, verdict: BundleVerdict): st
   // and for what was not, which option checks it.
   for (const outcome of verdict.steps) {
     if (outcome.step === 2 || outcome.step === 3) continue;
-    const hint = outcome.status === "skipped" ? SKIPPED_HINTS[outcome.step] : undefined;
+    // Step 4 passes on the signature alone when no published signer was given.
+    const unchecked = outcome.status === "skipped" || (outcome.step === 4 && !given.signer);
+    const hint = unchecked ? SKIPPED_HINTS[outcome.step] : undefined;
     claims.push(hint === undefined ? outcome.detail : `${outcome.detail} (${hint})`);
   }
   return claims.join("; ");
 }
 
-/** The option that would have run a skipped step. */
+/** The option that would have run a skipped (or, for the signer, half-run) step. */
 const SKIPPED_HINTS: Partial<Record<StepNumber, string>> = {
   1: "pass --file or --payload",
   4: "pass --signer",

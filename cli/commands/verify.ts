@@ -132,7 +132,9 @@ export async function runVerify(bundlePath: string, options: VerifyCliOptions): 
       ...(options.signer === undefined ? {} : { trustedSigner: options.signer }),
       ...(chain === undefined ? {} : { chain }),
     });
-    process.stdout.write(`${describeVerdict(bundle, verdict)}\n`);
+    process.stdout.write(
+      `${describeVerdict(bundle, verdict, { signer: options.signer !== undefined })}\n`,
+    );
     return verdict.valid ? EXIT_VALID : EXIT_INVALID;
   } catch (error) {
     if (error instanceof UsageError) throw error;

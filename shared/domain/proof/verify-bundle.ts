@@ -135,7 +135,7 @@ function checkSignature(bundle: ProofBundle, trustedSigner: string | undefined):
   if (trustedSigner === undefined) {
     return passed(
       4,
-      `checkpoint signed by ${signature.signer}; signer not checked against the log's published signer (none given)`,
+      `checkpoint signed by ${signature.signer}; signer not checked against the log's published signer, none was given`,
     );
   }
   if (trustedSigner.toLowerCase() !== recovered) {
