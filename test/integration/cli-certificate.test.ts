@@ -1,21 +1,12 @@
 // `stele certificate` as a user runs it against `npm start`: the entry's certificate page saved
 // as HTML, or printed to PDF by a real Chromium.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
+import { runStele, type SteleRun } from "../support/cli/run-stele.ts";
 import { type StackProcess, startStackProcess } from "../support/local/stack-process.ts";
-
-const bin = fileURLToPath(new URL("../../cli/bin/stele.js", import.meta.url));
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 let stack: StackProcess;
 let dataDir: string;
@@ -23,30 +14,8 @@ let work: string;
 let id: string;
 let contentHash: string;
 
-function stele(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ["STELE_CONFIG", "STELE_LEDGER", "STELE_CHROMIUM"]) delete base[name];
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      {
-        cwd: work,
-        timeout: 90_000,
-        env: {
-          ...base,
-          XDG_CONFIG_HOME: join(work, "no-config"),
-          STELE_API_URL: stack.url,
-          STELE_API_KEY: stack.apiKey,
-          ...env,
-        },
-      },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+function stele(args: readonly string[], env: Record<string, string> = {}): Promise<SteleRun> {
+  return runStele(args, { cwd: work, api: stack, env });
 }
 
 before(async () => {

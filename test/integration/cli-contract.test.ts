@@ -1,41 +1,22 @@
 // The operator commands as an operator runs them: `stele contract deploy|authorize` against a
 // hardhat node, `stele anchor-address` against moto's KMS.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { tmpdir } from "node:os";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { CreateKeyCommand, GetPublicKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { Contract, computeAddress, JsonRpcProvider, Wallet } from "ethers";
 import { ANCHOR_ABI } from "../../shared/adapters/chain/anchor-contract.ts";
 import { type HardhatNode, startHardhatNode } from "../support/chain/hardhat-node.ts";
+import { runStele, type SteleRun } from "../support/cli/run-stele.ts";
 import { type MotoServer, startMotoServer } from "../support/moto/moto-server.ts";
 
-const bin = fileURLToPath(new URL("../../cli/bin/stele.js", import.meta.url));
 // Hardhat's first two well-known dev accounts (funded on every hardhat node).
 const OWNER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const OTHER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 const OWNER = new Wallet(OWNER_KEY).address;
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function stele(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  delete base.STELE_DEPLOYER_KEY;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { timeout: 90_000, env: { ...base, ...env } },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+function stele(args: readonly string[], env: Record<string, string> = {}): Promise<SteleRun> {
+  return runStele(args, { cwd: tmpdir(), env });
 }
 
 let node: HardhatNode;

@@ -2,22 +2,13 @@
 // `npm start`: bundles that `stele verify` accepts, checkpoints checked against the log's
 // published signer, and consistency proofs that expose forged and split-view checkpoints.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { Wallet } from "ethers";
+import { runStele, type SteleRun } from "../support/cli/run-stele.ts";
 import { type StackProcess, startStackProcess } from "../support/local/stack-process.ts";
-
-const bin = fileURLToPath(new URL("../../cli/bin/stele.js", import.meta.url));
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 interface SavedCheckpoint {
   origin: string;
@@ -33,33 +24,11 @@ let work: string;
 let chainUrl: string;
 let signer: string;
 
-function stele(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ["STELE_CONFIG", "STELE_LEDGER"]) delete base[name];
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      {
-        cwd: work,
-        timeout: 90_000,
-        env: {
-          ...base,
-          XDG_CONFIG_HOME: join(work, "no-config"),
-          STELE_API_URL: stack.url,
-          STELE_API_KEY: stack.apiKey,
-          ...env,
-        },
-      },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+function stele(args: readonly string[], env: Record<string, string> = {}): Promise<SteleRun> {
+  return runStele(args, { cwd: work, api: stack, env });
 }
 
-async function ok(args: readonly string[]): Promise<Run> {
+async function ok(args: readonly string[]): Promise<SteleRun> {
   const run = await stele(args);
   assert.equal(run.code, 0, `stele ${args.join(" ")}: ${run.stdout}${run.stderr}`);
   return run;

@@ -1,22 +1,13 @@
 // `stele submit` and `stele watch` as a user runs them: the real binary against `npm start`.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { freePort } from "../support/chain/hardhat-node.ts";
+import { runStele, type SteleRun } from "../support/cli/run-stele.ts";
 import { type StackProcess, startStackProcess } from "../support/local/stack-process.ts";
-
-const bin = fileURLToPath(new URL("../../cli/bin/stele.js", import.meta.url));
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 let stack: StackProcess;
 let dataDir: string;
@@ -30,31 +21,8 @@ function stele(
   args: readonly string[],
   env: Record<string, string> = {},
   cwd = work,
-): Promise<Run> {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ["STELE_CONFIG", "STELE_LEDGER", "STELE_API_URL", "STELE_API_KEY"])
-    delete base[name];
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      {
-        cwd,
-        timeout: 90_000,
-        env: {
-          ...base,
-          XDG_CONFIG_HOME: join(work, "no-config"),
-          STELE_API_URL: stack.url,
-          STELE_API_KEY: stack.apiKey,
-          ...env,
-        },
-      },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+): Promise<SteleRun> {
+  return runStele(args, { cwd, api: stack, env });
 }
 
 async function chainRpc(method: string, params: unknown[]): Promise<void> {

@@ -3,7 +3,6 @@
 // certificate's QR code and verify on the page it opens, in a real browser, with the chain's
 // RPC URL typed in. Each step is the real binary or the real page.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -11,13 +10,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import type { Browser } from "playwright-core";
 import { knownChain } from "../../shared/domain/chains/known-chains.ts";
 import { launchChromium } from "../support/browser/chromium.ts";
+import { runStele, type SteleRun } from "../support/cli/run-stele.ts";
 import { type StackProcess, startStackProcess } from "../support/local/stack-process.ts";
 
-const stele = fileURLToPath(new URL("../../cli/bin/stele.js", import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL("../artifacts/", import.meta.url));
 const JSQR = createRequire(import.meta.url).resolve("jsqr/dist/jsQR.js");
 
@@ -41,18 +39,8 @@ let work: string;
 let chainUrl: string;
 
 /** `npx stele …` in the user's folder, with the two variables `npm start` told them to export. */
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [stele, ...args], {
-      cwd: work,
-      env: { ...process.env, STELE_API_URL: stack.url, STELE_API_KEY: stack.apiKey },
-      timeout: 120_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
-    return { code, stdout, stderr };
-  }
+function run(...args: string[]): Promise<SteleRun> {
+  return runStele(args, { cwd: work, api: stack, timeoutMs: 120_000 });
 }
 
 before(async () => {
