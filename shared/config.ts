@@ -3,6 +3,7 @@
  * the functions reads process.env. A bad setting stops the function at start with its name.
  */
 import * as z from "zod";
+import { DEFAULT_TENANT, TENANT_NAME } from "./domain/ledger/tenant.ts";
 import { SecretNotFoundError, SecretNotTextError, type SecretStore } from "./ports/secret-store.ts";
 
 /** JSON-RPC endpoints, tried in order: the anchorer moves to the next when one fails. */
@@ -122,6 +123,11 @@ const configSchema = z
      * API's own origin, where the local stack serves the page.
      */
     STELE_VERIFY_PAGE_URL: z.url().optional(),
+    /** The tenant that entries from the SQS ingest queue belong to (its producers are trusted by IAM). */
+    STELE_INGEST_TENANT: z
+      .string()
+      .regex(TENANT_NAME, "a tenant name: ^[a-z0-9][a-z0-9-]{0,62}$")
+      .default(DEFAULT_TENANT),
     STELE_REPLACE_AFTER_MS: z.coerce.number().int().min(1000).default(60_000),
     /** At most one new anchor per ledger this often (the anchorer itself runs more often). */
     STELE_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),

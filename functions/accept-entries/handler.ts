@@ -6,7 +6,8 @@ import { systemClock, systemRandom } from "../../shared/adapters/system/system-c
 import { acceptEntries } from "../../shared/app/accept-entries.ts";
 import { LedgerRegistry } from "../../shared/app/ledger-registry.ts";
 import { loadConfig } from "../../shared/config.ts";
-import { ApiKeyGuard, sha256Hex } from "../../shared/http/auth.ts";
+import { tenantOf } from "../../shared/domain/ledger/tenant.ts";
+import { ApiKeyGuard, requireLedger, sha256Hex } from "../../shared/http/auth.ts";
 import { dispatch } from "../../shared/http/dispatch.ts";
 import { errorMiddleware } from "../../shared/http/error-middleware.ts";
 import { HttpError } from "../../shared/http/http-error.ts";
@@ -37,6 +38,7 @@ async function postEntries(event: APIGatewayProxyEventV2) {
       errors: [{ path: "Idempotency-Key", message: "1 to 255 visible ASCII characters" }],
     });
   }
+  requireLedger(caller, request.ledger);
   await ledgers.ensure(request.ledger);
   const idempotency =
     key === undefined
@@ -44,7 +46,7 @@ async function postEntries(event: APIGatewayProxyEventV2) {
       : {
           idempotency: { scope: caller.keyId, key, requestHash: sha256Hex(bytes.toString("utf8")) },
         };
-  const entries = await acceptEntries(deps, request, idempotency);
+  const entries = await acceptEntries(deps, request, { tenant: tenantOf(caller), ...idempotency });
   return jsonResponse(202, { entries });
 }
 

@@ -27,6 +27,7 @@ async function ingest(record: SQSRecord): Promise<void> {
   const request = parseQueueMessage(record.body);
   await ledgers.ensure(request.ledger);
   await acceptEntries(deps, request, {
+    tenant: config.STELE_INGEST_TENANT,
     idempotency: { scope: "sqs", key: record.messageId, requestHash: sha256Hex(record.body) },
   });
 }

@@ -9,7 +9,7 @@ import { findByContentHash, getEntry, getProof } from "../../shared/app/read-ent
 import { getConsistency, getLatestCheckpoint } from "../../shared/app/read-log.ts";
 import { loadConfig } from "../../shared/config.ts";
 import { LEDGER_NAME } from "../../shared/domain/ledger/ledger-name.ts";
-import { ApiKeyGuard } from "../../shared/http/auth.ts";
+import { ApiKeyGuard, readerOf } from "../../shared/http/auth.ts";
 import { certificatePageHtml } from "../../shared/http/certificate/certificate-page.ts";
 import { qrCodeSvg } from "../../shared/http/certificate/qr-code.ts";
 import { dispatch } from "../../shared/http/dispatch.ts";
@@ -95,20 +95,21 @@ export const handler = middy(
   dispatch({
     "GET /v1/health": async () => jsonResponse(200, { status: "ok" }),
     "GET /v1/entries/{id}": async (event) => {
-      await guard.require(event, "read");
-      return jsonResponse(200, await getEntry(deps, pathParam(event, "id")));
+      const reader = readerOf(await guard.require(event, "read"));
+      return jsonResponse(200, await getEntry(deps, pathParam(event, "id"), reader));
     },
     "GET /v1/entries/{id}/proof": async (event) => {
-      await guard.require(event, "read");
+      const reader = readerOf(await guard.require(event, "read"));
       const anchored = booleanParam(event, "anchored");
-      return jsonResponse(200, await getProof(deps, pathParam(event, "id"), { anchored }));
+      return jsonResponse(200, await getProof(deps, pathParam(event, "id"), { reader, anchored }));
     },
     "GET /v1/entries/{id}/certificate": async (event) => {
-      await guard.require(event, "read");
+      const reader = readerOf(await guard.require(event, "read"));
       const apiUrl = requestBaseUrl(event);
       const certificate = await getCertificate(
         { ...deps, checkpointSigner: () => signer.address() },
         pathParam(event, "id"),
+        reader,
         { apiUrl, verifyPageUrl: config.STELE_VERIFY_PAGE_URL ?? `${apiUrl}/` },
       );
       const qrSvg = await qrCodeSvg(certificate.verifyLink);
@@ -116,7 +117,7 @@ export const handler = middy(
       return htmlResponse(200, certificatePageHtml(certificate, qrSvg, generatedAt));
     },
     "GET /v1/proofs": async (event) => {
-      await guard.require(event, "read");
+      const reader = readerOf(await guard.require(event, "read"));
       const contentHash = event.queryStringParameters?.contentHash ?? "";
       const ledger = event.queryStringParameters?.ledger;
       if (ledger !== undefined && !LEDGER_NAME.test(ledger)) {
@@ -125,7 +126,7 @@ export const handler = middy(
         });
       }
       return jsonResponse(200, {
-        entries: await findByContentHash(deps, contentHash.toLowerCase(), ledger),
+        entries: await findByContentHash(deps, contentHash.toLowerCase(), reader, ledger),
       });
     },
     "GET /v1/ledgers/{ledger}/checkpoint": async (event) => {

@@ -19,6 +19,8 @@ export interface AcceptDeps {
 }
 
 export interface AcceptOptions {
+  /** The tenant submitting (of the API key, or of the queue). */
+  readonly tenant: string;
   /** Idempotency-Key of the request, with the scope it is unique in (the caller). */
   readonly idempotency?: {
     readonly scope: string;
@@ -69,12 +71,13 @@ export function acceptedEntries(batch: Batch): AcceptedEntry[] {
 export async function acceptEntries(
   deps: AcceptDeps,
   request: EntriesRequest,
-  options: AcceptOptions = {},
+  options: AcceptOptions,
 ): Promise<AcceptedEntry[]> {
   const nowMs = deps.clock.nowMs();
   const batch: Batch = {
     batchId: newBatchId(nowMs, deps.random.bytes(10)),
     ledger: request.ledger,
+    tenant: options.tenant,
     receivedAt: new Date(nowMs).toISOString(),
     entries: request.entries.map(toBatchEntry),
   };

@@ -5,7 +5,7 @@
  */
 import type { ProofBundle } from "../domain/proof/bundle-schema.ts";
 import { verifyPageLink } from "../domain/proof/verify-link.ts";
-import { type EntryView, getEntry, getProof, type ReadDeps } from "./read-entries.ts";
+import { type EntryView, getEntry, getProof, type ReadDeps, type Reader } from "./read-entries.ts";
 
 export interface CertificateLinks {
   /** The API's base URL, which the verify page fetches the proof from. */
@@ -29,13 +29,14 @@ export interface Certificate {
 export async function getCertificate(
   deps: ReadDeps & { readonly checkpointSigner: () => Promise<string> },
   id: string,
+  reader: Reader,
   links: CertificateLinks,
 ): Promise<Certificate> {
   // A certificate that says final carries a final anchor, not a newer one still confirming.
-  const bundle = await getProof(deps, id, { preferFinal: true });
+  const bundle = await getProof(deps, id, { reader, preferFinal: true });
   // Read after the bundle, so the status is never behind what the bundle shows.
   const [entry, checkpointSigner] = await Promise.all([
-    getEntry(deps, id),
+    getEntry(deps, id, reader),
     deps.checkpointSigner(),
   ]);
   return {

@@ -3,6 +3,7 @@ import { fromHex, toHex } from "../domain/bytes.ts";
 import { InvalidArgumentError, NotFoundError, NotYetError } from "../domain/errors.ts";
 import type { Batch, EntryKind, EntryStatus, SequencedBatch } from "../domain/ledger/batch.ts";
 import { entryId, parseEntryId } from "../domain/ledger/entry-id.ts";
+import { tenantOf } from "../domain/ledger/tenant.ts";
 import { buildInclusionProof } from "../domain/merkle/build-proof.ts";
 import { hashLeaf } from "../domain/merkle/hasher.ts";
 import { BUNDLE_FORMAT, type ProofBundle } from "../domain/proof/bundle-schema.ts";
@@ -51,11 +52,34 @@ function viewOf(batch: Batch, position: number): EntryView {
   };
 }
 
-async function readEntry(deps: Pick<ReadDeps, "entries">, id: string): Promise<EntryView> {
+/**
+ * Who reads: entries of other tenants, and of ledgers the reader may not use, are answered as
+ * unknown — the same 404 as an id that names nothing, so ids of others reveal nothing.
+ */
+export interface Reader {
+  readonly tenant: string;
+  /** The ledgers the reader may read; absent: every ledger. */
+  readonly ledgers?: readonly string[];
+}
+
+function mayRead(reader: Reader, batch: Batch): boolean {
+  return (
+    tenantOf(batch) === reader.tenant &&
+    (reader.ledgers === undefined || reader.ledgers.includes(batch.ledger))
+  );
+}
+
+async function readEntry(
+  deps: Pick<ReadDeps, "entries">,
+  id: string,
+  reader: Reader,
+): Promise<EntryView> {
   const parsed = parseEntryId(id);
   if (parsed === undefined) throw new NotFoundError(`no entry ${id}: not an entry id`, { id });
   const batch = await deps.entries.getBatch(parsed.batchId);
-  if (batch === undefined) throw new NotFoundError(`no entry ${id}`, { id });
+  if (batch === undefined || !mayRead(reader, batch)) {
+    throw new NotFoundError(`no entry ${id}`, { id });
+  }
   return viewOf(batch, parsed.position);
 }
 
@@ -63,8 +87,9 @@ async function readEntry(deps: Pick<ReadDeps, "entries">, id: string): Promise<E
 export async function getEntry(
   deps: Pick<ReadDeps, "entries" | "anchors">,
   id: string,
+  reader: Reader,
 ): Promise<EntryView> {
-  const entry = await readEntry(deps, id);
+  const entry = await readEntry(deps, id, reader);
   if (entry.leafIndex === undefined || deps.anchors === undefined) return entry;
   const view = await anchoredView(deps.anchors, entry.ledger);
   if (view.finalSize > entry.leafIndex) return { ...entry, status: "final" };
@@ -80,12 +105,13 @@ export async function getProof(
   deps: ReadDeps,
   id: string,
   options: {
+    readonly reader: Reader;
     anchored?: boolean;
     /** Prove against the latest checkpoint with a final anchor, when one covers the entry. */
     preferFinal?: boolean;
-  } = {},
+  },
 ): Promise<ProofBundle> {
-  const entry = await readEntry(deps, id);
+  const entry = await readEntry(deps, id, options.reader);
   const { leafIndex } = entry;
   if (leafIndex === undefined) {
     throw new NotYetError(`entry ${id} is not sequenced yet`, PROOF_RETRY_AFTER_SECONDS, { id });
@@ -142,6 +168,7 @@ export async function getProof(
 export async function findByContentHash(
   deps: Pick<ReadDeps, "entries" | "anchors">,
   contentHash: string,
+  reader: Reader,
   ledger?: string,
 ): Promise<EntryView[]> {
   if (!/^[0-9a-f]{64}$/.test(contentHash)) {
@@ -150,5 +177,14 @@ export async function findByContentHash(
     });
   }
   const found = await deps.entries.findByContentHash(contentHash, ledger);
-  return Promise.all(found.map((item) => getEntry(deps, item.entryId)));
+  const views = await Promise.all(
+    found.map((item) => getEntry(deps, item.entryId, reader).catch(notFoundAsNothing)),
+  );
+  return views.filter((view) => view !== undefined);
+}
+
+/** Another tenant's entry with the same content: not the reader's to see. */
+function notFoundAsNothing(error: unknown): undefined {
+  if (error instanceof NotFoundError) return undefined;
+  throw error;
 }

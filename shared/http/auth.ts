@@ -1,6 +1,8 @@
 /** API key checks for the routes that need them: 401 without a known key, 403 without the scope. */
 import { createHash } from "node:crypto";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import type { Reader } from "../app/read-entries.ts";
+import { tenantOf } from "../domain/ledger/tenant.ts";
 import type { ApiKeyRecord, ApiKeyStore, ApiScope } from "../ports/api-key-store.ts";
 import { HttpError } from "./http-error.ts";
 import { header } from "./request.ts";
@@ -48,5 +50,20 @@ export class ApiKeyGuard {
       throw new HttpError(403, `this API key lacks the "${scope}" scope`);
     }
     return record;
+  }
+}
+
+/** What a key may read: its tenant's entries, in its ledgers. */
+export function readerOf(record: ApiKeyRecord): Reader {
+  return {
+    tenant: tenantOf(record),
+    ...(record.ledgers === undefined ? {} : { ledgers: record.ledgers }),
+  };
+}
+
+/** A 403 unless the key may use `ledger` (keys limited to some ledgers name them). */
+export function requireLedger(record: ApiKeyRecord, ledger: string): void {
+  if (record.ledgers !== undefined && !record.ledgers.includes(ledger)) {
+    throw new HttpError(403, `this API key may not use ledger ${JSON.stringify(ledger)}`);
   }
 }

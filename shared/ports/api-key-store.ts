@@ -9,6 +9,10 @@ export interface ApiKeyRecord {
   readonly keyId: string;
   readonly scopes: readonly ApiScope[];
   readonly label: string;
+  /** The tenant whose entries the key writes and reads; absent: the default tenant. */
+  readonly tenant?: string;
+  /** The only ledgers the key may write to and read from; absent: every ledger. */
+  readonly ledgers?: readonly string[];
 }
 
 export interface ApiKeyStore {

@@ -2,6 +2,7 @@
 // Anchor contract on each, one store, one anchorer per chain. The bundle lists one anchor per
 // chain for the same checkpoint, and `stele verify` checks each anchor with the --rpc of its
 // chain; a reorg on one chain is anchored again there, and the bundle still verifies on both.
+
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -19,6 +20,7 @@ import { type AnchorEvent, Anchorer } from "../../shared/app/anchor-checkpoints.
 import { integrate } from "../../shared/app/integrate.ts";
 import { getProof, type ReadDeps } from "../../shared/app/read-entries.ts";
 import { originOf } from "../../shared/domain/ledger/ledger-name.ts";
+import { DEFAULT_TENANT } from "../../shared/domain/ledger/tenant.ts";
 import type { ProofBundle } from "../../shared/domain/proof/bundle-schema.ts";
 import type { AnchorRecord } from "../../shared/ports/anchor-store.ts";
 import { entriesRequestSchema } from "../../shared/schemas/entries-request.ts";
@@ -133,7 +135,9 @@ async function addEntries(count: number): Promise<string[]> {
       contentHash: randomBytes(32).toString("hex"),
     })),
   });
-  const accepted = await acceptEntries({ entries: store, clock, random }, request);
+  const accepted = await acceptEntries({ entries: store, clock, random }, request, {
+    tenant: DEFAULT_TENANT,
+  });
   await integrate(
     { entries: store, log: store, signer: checkpointSigner, originOf: originOfLedger },
     LEDGER,
@@ -204,7 +208,10 @@ test("one checkpoint anchored on two chains: one anchor per chain, each checked 
   assert.deepEqual(kinds(await settle(chainA)).slice(0, 1), [`sent:${LEDGER}@3`]);
   assert.deepEqual(kinds(await settle(chainB)).slice(0, 1), [`sent:${LEDGER}@3`]);
 
-  const bundle = await getProof(readDeps(), id, { anchored: true });
+  const bundle = await getProof(readDeps(), id, {
+    reader: { tenant: DEFAULT_TENANT },
+    anchored: true,
+  });
   assert.equal(bundle.checkpoint.treeSize, 3);
   assert.deepEqual(
     bundle.anchors.map((anchor) => anchor.chainId).sort(),
@@ -268,7 +275,10 @@ test("a reorg on one chain: anchored again there, and the bundle verifies on bot
   const forkHeight = await chainB.provider.getBlockNumber();
   await settle(chainA);
   await settle(chainB);
-  const served = await getProof(readDeps(), id, { anchored: true });
+  const served = await getProof(readDeps(), id, {
+    reader: { tenant: DEFAULT_TENANT },
+    anchored: true,
+  });
   assert.equal(served.checkpoint.treeSize, size);
   const lost = anchorOn(served, chainB);
   const kept = anchorOn(served, chainA);
@@ -287,7 +297,10 @@ test("a reorg on one chain: anchored again there, and the bundle verifies on bot
   assert.deepEqual(redone.slice(0, 2), [`orphaned:${LEDGER}@${size}`, `sent:${LEDGER}@${size}`]);
   assert.deepEqual(kinds(await chainA.anchorer.run()), [], "chain A has nothing to redo");
 
-  const bundle = await getProof(readDeps(), id, { anchored: true });
+  const bundle = await getProof(readDeps(), id, {
+    reader: { tenant: DEFAULT_TENANT },
+    anchored: true,
+  });
   assert.equal(bundle.checkpoint.treeSize, size);
   assert.deepEqual(anchorOn(bundle, chainA), kept, "the anchor on chain A is untouched");
   const again = anchorOn(bundle, chainB);

@@ -3,6 +3,7 @@
 // start from a Secrets Manager secret (moto), and their CloudWatch metrics as EMF lines on stdout.
 // The Scheduler's Input makes one invocation run every everyMs for runForMs, within the
 // Lambda context's time left; a bad Input, a missing secret or a chain down fail clearly.
+
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -19,6 +20,7 @@ import { createTable } from "../../shared/adapters/dynamodb/table.ts";
 import { systemClock, systemRandom } from "../../shared/adapters/system/system-clock.ts";
 import { acceptEntries } from "../../shared/app/accept-entries.ts";
 import { loadConfig } from "../../shared/config.ts";
+import { DEFAULT_TENANT } from "../../shared/domain/ledger/tenant.ts";
 import { entriesRequestSchema } from "../../shared/schemas/entries-request.ts";
 import { createDynamoDbClient, createStore } from "../../shared/wiring.ts";
 import { freePort, type HardhatNode, startHardhatNode } from "../support/chain/hardhat-node.ts";
@@ -91,7 +93,9 @@ async function addEntries(count: number, ledger = "default"): Promise<void> {
       contentHash: randomBytes(32).toString("hex"),
     })),
   });
-  await acceptEntries({ entries: store, clock: systemClock, random: systemRandom }, request);
+  await acceptEntries({ entries: store, clock: systemClock, random: systemRandom }, request, {
+    tenant: DEFAULT_TENANT,
+  });
 }
 
 /** Sets the secret's value: a new current version, or the first one. */

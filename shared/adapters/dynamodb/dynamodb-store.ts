@@ -226,6 +226,7 @@ function batchItem(batch: Batch): Item {
   return fitting({
     ...keyItem(batchKey(batch.batchId)),
     ledger: { S: batch.ledger },
+    ...(batch.tenant === undefined ? {} : { tenant: { S: batch.tenant } }),
     receivedAt: { S: batch.receivedAt },
     // One JSON string, not a list of maps: a fraction of the size and of the (un)marshalling.
     entries: { S: JSON.stringify(batch.entries) },
@@ -236,6 +237,7 @@ function toBatch(item: Item): Batch {
   return {
     batchId: str(item, "pk").slice(batchPartition("").length),
     ledger: str(item, "ledger"),
+    ...(item.tenant?.S === undefined ? {} : { tenant: item.tenant.S }),
     receivedAt: str(item, "receivedAt"),
     entries: json<BatchEntry[]>(item, "entries"),
   };
@@ -657,6 +659,10 @@ export class DynamoDbStore implements EntryStore, LogStore, ApiKeyStore, AnchorS
           keyId: { S: record.keyId },
           scopes: { L: record.scopes.map((scope) => ({ S: scope })) },
           label: { S: record.label },
+          ...(record.tenant === undefined ? {} : { tenant: { S: record.tenant } }),
+          ...(record.ledgers === undefined
+            ? {}
+            : { ledgers: { L: record.ledgers.map((ledger) => ({ S: ledger })) } }),
         },
       }),
     );
@@ -672,6 +678,10 @@ export class DynamoDbStore implements EntryStore, LogStore, ApiKeyStore, AnchorS
       keyId: str(item, "keyId"),
       scopes: (item.scopes?.L ?? []).map((scope) => (scope.S ?? "") as ApiScope),
       label: str(item, "label"),
+      ...(item.tenant?.S === undefined ? {} : { tenant: item.tenant.S }),
+      ...(item.ledgers?.L === undefined
+        ? {}
+        : { ledgers: item.ledgers.L.map((ledger) => ledger.S ?? "") }),
     };
   }
 

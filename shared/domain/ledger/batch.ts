@@ -20,6 +20,8 @@ export interface Batch {
   /** A ULID whose last two characters are "00"; entry i's id replaces them with i in base 32. */
   readonly batchId: string;
   readonly ledger: string;
+  /** The tenant that submitted it; absent in batches stored before tenants (the default one). */
+  readonly tenant?: string;
   /** When the service accepted the request: RFC 3339 UTC with milliseconds. */
   readonly receivedAt: string;
   readonly entries: readonly BatchEntry[];

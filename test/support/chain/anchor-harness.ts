@@ -6,6 +6,7 @@
  * hold whatever the chain did: one anchor per checkpoint on the canonical chain, records that
  * point at canonical blocks, bundles that verify (step 5 included) and never claim a lost block.
  */
+
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
 import { connect, createServer, type Server, type Socket } from "node:net";
@@ -35,6 +36,7 @@ import { integrate } from "../../../shared/app/integrate.ts";
 import { getProof, type ReadDeps } from "../../../shared/app/read-entries.ts";
 import { verifyBundle } from "../../../shared/app/verify-bundle.ts";
 import { originOf } from "../../../shared/domain/ledger/ledger-name.ts";
+import { DEFAULT_TENANT } from "../../../shared/domain/ledger/tenant.ts";
 import { ANCHORED_TOPIC, logIdOfOrigin } from "../../../shared/domain/proof/anchor-check.ts";
 import type { AnchorChain, BroadcastOutcome } from "../../../shared/ports/anchor-chain.ts";
 import type { AnchorRecord } from "../../../shared/ports/anchor-store.ts";
@@ -381,6 +383,7 @@ export class Scenario {
     const accepted = await acceptEntries(
       { entries: this.store, clock: this.clock, random: this.#random },
       request,
+      { tenant: DEFAULT_TENANT },
     );
     this.entries.set(ledger, [...(this.entries.get(ledger) ?? []), ...accepted.map((e) => e.id)]);
     const result = await integrate(
@@ -556,7 +559,7 @@ export class Scenario {
   async assertBundlesClaimCanonicalBlocks(): Promise<void> {
     for (const ids of this.entries.values()) {
       for (const id of ids.slice(0, 1)) {
-        const bundle = await getProof(this.#readDeps(), id);
+        const bundle = await getProof(this.#readDeps(), id, { reader: { tenant: DEFAULT_TENANT } });
         for (const anchor of bundle.anchors) {
           assert.ok(
             !this.lostBlocks.has(anchor.blockHash.toLowerCase()),
@@ -614,7 +617,10 @@ export class Scenario {
       const head = await this.store.getHead(ledger);
       assert.equal(newest.treeSize, head?.treeSize, `${ledger}: the head is anchored`);
       for (const id of ids) {
-        const bundle = await getProof(this.#readDeps(), id, { anchored: true });
+        const bundle = await getProof(this.#readDeps(), id, {
+          reader: { tenant: DEFAULT_TENANT },
+          anchored: true,
+        });
         assert.equal(bundle.checkpoint.treeSize, newest.treeSize);
         assert.equal(bundle.anchors.length, 1);
         assert.ok(same(bundle.anchors[0]?.txHash, newest.inclusion.txHash));
