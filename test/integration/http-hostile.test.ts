@@ -41,6 +41,9 @@ interface ProblemBody {
 }
 
 const READ_ONLY_KEY = `stele_ro_${randomBytes(16).toString("hex")}`;
+/** A key of another tenant, and one of the dev key's tenant kept to the ledger "shelf". */
+const OTHER_TENANT_KEY = `stele_ot_${randomBytes(16).toString("hex")}`;
+const SHELF_ONLY_KEY = `stele_so_${randomBytes(16).toString("hex")}`;
 const HASH = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 const ENTRY = { kind: "document", contentHash: HASH } as const;
 /** A well-formed entry id (a ULID ending in a position) that no batch has. */
@@ -52,6 +55,8 @@ let stack: LocalStack;
 const logLines: string[] = [];
 /** Tree size of the default ledger's checkpoint once the setup entries are integrated. */
 let treeSize = 0;
+/** The first setup entry, submitted with the dev key (the default tenant). */
+let setupEntryId = "";
 
 function nested(depth: number, leaf: string): string {
   return `${'{"a":'.repeat(depth)}${leaf}${"}".repeat(depth)}`;
@@ -557,12 +562,28 @@ before(async () => {
     scopes: ["read"],
     label: "hostile test: read only",
   });
+  await createStore(loadConfig(process.env)).putApiKey({
+    keyHash: sha256Hex(OTHER_TENANT_KEY),
+    keyId: "other-tenant",
+    scopes: ["read", "write"],
+    label: "hostile test: another tenant",
+    tenant: "other",
+  });
+  await createStore(loadConfig(process.env)).putApiKey({
+    keyHash: sha256Hex(SHELF_ONLY_KEY),
+    keyId: "shelf-only",
+    scopes: ["read", "write"],
+    label: "hostile test: kept to the shelf ledger",
+    ledgers: ["shelf"],
+  });
   const accepted = await fetch(`${stack.url}/v1/entries`, {
     method: "POST",
     headers: { authorization: `Bearer ${stack.apiKey}`, "content-type": "application/json" },
     body: JSON.stringify({ entries: [ENTRY, { kind: "transaction", payload: { n: 1 } }] }),
   });
-  assert.equal(accepted.status, 202, await accepted.text());
+  const acceptedText = await accepted.text();
+  assert.equal(accepted.status, 202, acceptedText);
+  setupEntryId = (JSON.parse(acceptedText) as { entries: { id: string }[] }).entries[0]?.id ?? "";
   treeSize = await waitForCheckpoint(2);
 });
 
@@ -615,6 +636,34 @@ describe("hostile requests to the local stack", () => {
       const { response, text } = await send(request, "none");
       assertProblem(`${request.name}, without a key`, response, text, request);
     }
+  });
+
+  it("answers other tenants' and other ledgers' keys as if the entry did not exist", async () => {
+    for (const [who, authorization] of [
+      ["another tenant", `Bearer ${OTHER_TENANT_KEY}`],
+      ["a key kept to another ledger", `Bearer ${SHELF_ONLY_KEY}`],
+    ] as const) {
+      for (const suffix of ["", "/proof", "/proof?anchored=true", "/certificate"]) {
+        const request: HostileRequest = {
+          name: `${who}: GET the entry${suffix}`,
+          method: "GET",
+          path: `/v1/entries/${setupEntryId}${suffix}`,
+          status: 404,
+        };
+        const { response, text } = await send(request, { authorization });
+        assertProblem(request.name, response, text, request);
+        assert.equal((JSON.parse(text) as ProblemBody).detail, `no entry ${setupEntryId}`);
+      }
+    }
+    const elsewhere: HostileRequest = {
+      name: "a key kept to another ledger writes to default",
+      method: "POST",
+      path: "/v1/entries",
+      json: { entries: [ENTRY] },
+      status: 403,
+    };
+    const { response, text } = await send(elsewhere, { authorization: `Bearer ${SHELF_ONLY_KEY}` });
+    assertProblem(elsewhere.name, response, text, elsewhere);
   });
 
   it("gives the read-only key its reads and nothing more", async () => {
