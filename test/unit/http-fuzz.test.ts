@@ -39,6 +39,8 @@ type HttpFunction = (
 const TABLE_NAME = "stele";
 const API_KEY = `stele_${randomBytes(16).toString("hex")}`;
 const READ_ONLY_KEY = `stele_ro_${randomBytes(16).toString("hex")}`;
+/** Another tenant's key: the known entries (the full key's tenant's) must stay unknown to it. */
+const OTHER_TENANT_KEY = `stele_ot_${randomBytes(16).toString("hex")}`;
 const PLACEHOLDER = "Bearer REPLACE_WITH_API_KEY";
 /** sha256("test"): the first entry of events/http/post-entries.json. */
 const SAMPLE_HASH = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
@@ -152,6 +154,13 @@ before(async () => {
     keyId: "fuzz-read",
     scopes: ["read"],
     label: "http fuzz, read only",
+  });
+  await store.putApiKey({
+    keyHash: sha256Hex(OTHER_TENANT_KEY),
+    keyId: "fuzz-other",
+    scopes: ["read", "write"],
+    label: "http fuzz, another tenant",
+    tenant: "other",
   });
   const accept = await import("../../functions/accept-entries/handler.ts");
   const read = await import("../../functions/read-api/handler.ts");
@@ -353,6 +362,7 @@ const authorization = header(
       `bearer ${API_KEY}`,
       `Bearer   ${API_KEY}  `,
       `Bearer ${READ_ONLY_KEY}`,
+      `Bearer ${OTHER_TENANT_KEY}`,
       `Bearer ${API_KEY} ${API_KEY}`,
       `Bearer ${API_KEY.toUpperCase()}`,
       `Basic ${Buffer.from("dev:secret").toString("base64")}`,
@@ -538,10 +548,15 @@ describe("the HTTP functions under fuzzed events", () => {
     const seen = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(request, async (request) => {
-        const answer = assertAnswer(
-          await invoke(eventOf(request)),
-          JSON.stringify(request).slice(0, 400),
-        );
+        const event = eventOf(request);
+        const answer = assertAnswer(await invoke(event), JSON.stringify(request).slice(0, 400));
+        // Another tenant never reads a known entry, its proof or its certificate.
+        if (
+          event.headers.authorization === `Bearer ${OTHER_TENANT_KEY}` &&
+          knownIds.some((id) => event.rawPath.startsWith(`/v1/entries/${id}`))
+        ) {
+          assert.notEqual(answer.status, 200, `${event.rawPath} answered another tenant`);
+        }
         seen.set(answer.status, (seen.get(answer.status) ?? 0) + 1);
       }),
       { numRuns: 500 },
