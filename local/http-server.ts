@@ -41,7 +41,9 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
   const headers = { ...result.headers };
   response.writeHead(result.statusCode ?? 200, headers as Record<string, string>);
-  response.end(result.body ?? "");
+  // Binary answers (tiles) come base64-encoded, which API Gateway decodes before sending.
+  const body = result.body ?? "";
+  response.end(result.isBase64Encoded === true ? Buffer.from(body, "base64") : body);
 }
 
 /** One file of a static site: its bytes, by path relative to the site root (`index.html`). */

@@ -7,8 +7,10 @@ import { CachedLogReads, cachedRecentAnchors } from "../../shared/app/cached-log
 import { getCertificate } from "../../shared/app/certificate.ts";
 import { findByContentHash, getEntry, getProof } from "../../shared/app/read-entries.ts";
 import { getConsistency, getLatestCheckpoint } from "../../shared/app/read-log.ts";
+import { readTile } from "../../shared/app/read-tiles.ts";
 import { loadConfig } from "../../shared/config.ts";
 import { LEDGER_NAME } from "../../shared/domain/ledger/ledger-name.ts";
+import { parseTilePath } from "../../shared/domain/merkle/tile-id.ts";
 import { ApiKeyGuard, readerOf } from "../../shared/http/auth.ts";
 import { certificatePageHtml } from "../../shared/http/certificate/certificate-page.ts";
 import { qrCodeSvg } from "../../shared/http/certificate/qr-code.ts";
@@ -17,7 +19,7 @@ import { errorMiddleware } from "../../shared/http/error-middleware.ts";
 import { HttpError } from "../../shared/http/http-error.ts";
 import { openApiDocument } from "../../shared/http/openapi/document.ts";
 import { referencePageHtml } from "../../shared/http/openapi/reference-page.ts";
-import { htmlResponse, jsonResponse } from "../../shared/http/problem.ts";
+import { binaryResponse, htmlResponse, jsonResponse } from "../../shared/http/problem.ts";
 import { requestBaseUrl } from "../../shared/http/request.ts";
 import { startTracing } from "../../shared/observability/tracing.ts";
 import { createCheckpointSigner, createStore, ledgerOrigin } from "../../shared/wiring.ts";
@@ -146,6 +148,21 @@ export const handler = middy(
         200,
         await getConsistency(store, ledger, countParam(event, "from"), countParam(event, "to")),
       );
+    },
+    "GET /v1/ledgers/{ledger}/tile/{tile+}": async (event) => {
+      const ledger = ledgerParam(event);
+      const path = pathParam(event, "tile");
+      const tile = parseTilePath(path);
+      if (tile === undefined) {
+        throw new HttpError(
+          404,
+          `there is no tile/${path}: tiles are tile/<L>/<N>[.p/<W>] (C2SP tlog-tiles; entry bundles are not served)`,
+        );
+      }
+      // A tile of a given width never changes: caches may keep it for good.
+      return binaryResponse(200, await readTile(store, ledger, tile), {
+        "cache-control": "public, max-age=31536000, immutable",
+      });
     },
     "GET /v1/log": async () => {
       const ledgers = await store.listLedgers();

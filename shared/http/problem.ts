@@ -66,3 +66,17 @@ export function htmlResponse(status: number, html: string): APIGatewayProxyStruc
     body: html,
   };
 }
+
+/** Bytes, base64 in the body as API Gateway wants binary answers. */
+export function binaryResponse(
+  status: number,
+  bytes: Uint8Array,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: { "content-type": "application/octet-stream", ...headers },
+    body: Buffer.from(bytes).toString("base64"),
+    isBase64Encoded: true,
+  };
+}

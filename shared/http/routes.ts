@@ -8,7 +8,7 @@ export type FunctionName = "accept-entries" | "read-api";
 
 export interface Route {
   readonly method: "GET" | "POST";
-  /** API Gateway route syntax: `{name}` is one path segment. */
+  /** API Gateway route syntax: `{name}` is one path segment, a last `{name+}` the rest of the path. */
   readonly path: string;
   readonly fn: FunctionName;
   /** The scope a key needs; null for public routes. */
@@ -24,6 +24,8 @@ export const ROUTES: readonly Route[] = [
   { method: "GET", path: "/v1/proofs", fn: "read-api", scope: "read" },
   { method: "GET", path: "/v1/ledgers/{ledger}/checkpoint", fn: "read-api", scope: null },
   { method: "GET", path: "/v1/ledgers/{ledger}/consistency", fn: "read-api", scope: null },
+  // C2SP tlog-tiles hash tiles: `{tile+}` is the rest of the path (`0/x001/234.p/5`).
+  { method: "GET", path: "/v1/ledgers/{ledger}/tile/{tile+}", fn: "read-api", scope: null },
   { method: "GET", path: "/v1/log", fn: "read-api", scope: null },
   { method: "GET", path: "/v1/openapi.json", fn: "read-api", scope: null },
   { method: "GET", path: "/v1/docs", fn: "read-api", scope: null },
@@ -46,9 +48,17 @@ function decodeSegment(segment: string): string {
 function matchPath(pattern: string, path: string): Record<string, string> | undefined {
   const want = pattern.split("/");
   const got = path.split("/");
-  if (want.length !== got.length) return undefined;
+  const greedy = /^\{(.+)\+\}$/.exec(want.at(-1) ?? "")?.[1];
+  if (greedy === undefined ? want.length !== got.length : got.length < want.length) {
+    return undefined;
+  }
   const params: Record<string, string> = {};
-  for (let i = 0; i < want.length; i++) {
+  if (greedy !== undefined) {
+    const rest = got.slice(want.length - 1);
+    if (rest.some((segment) => segment === "")) return undefined;
+    params[greedy] = rest.map(decodeSegment).join("/");
+  }
+  for (let i = 0; i < want.length - (greedy === undefined ? 0 : 1); i++) {
     const segment = want[i] ?? "";
     const actual = got[i] ?? "";
     if (segment.startsWith("{") && segment.endsWith("}")) {

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type * as z from "zod";
 import type { oas31 } from "zod-openapi";
+import { openApiPath } from "../../shared/http/openapi/build-document.ts";
 import { openApiDocument } from "../../shared/http/openapi/document.ts";
 import { ROUTES, routeKey } from "../../shared/http/routes.ts";
 import {
@@ -74,7 +75,7 @@ function record(key: string, status: number): void {
 /** The documented response of `key` for `status`: it must exist. */
 function documentedResponse(key: string, status: number): oas31.ResponseObject {
   const [method = "", path = ""] = key.split(" ");
-  const operation = document.paths?.[path]?.[method.toLowerCase() as "get" | "post"];
+  const operation = document.paths?.[openApiPath(path)]?.[method.toLowerCase() as "get" | "post"];
   assert.ok(operation, `${key} is not documented`);
   const response = operation.responses?.[String(status)];
   assert.ok(response, `${key} answered ${status}, which the document does not list`);
@@ -157,7 +158,10 @@ describe("the local stack serves what the OpenAPI document says", () => {
       await call("GET", "/v1/docs", { auth: false }),
       htmlPageSchema,
     );
-    for (const route of ROUTES) assert.ok(page.includes(routeKey(route)), routeKey(route));
+    for (const route of ROUTES) {
+      const shown = `${route.method} ${openApiPath(route.path)}`;
+      assert.ok(page.includes(shown), shown);
+    }
   });
 
   it("POST /v1/entries: 202, an idempotent retry, and each documented refusal", async () => {
@@ -299,6 +303,16 @@ describe("the local stack serves what the OpenAPI document says", () => {
     assert.equal(consistency.to, checkpoint.treeSize);
     problem(key, await call("GET", "/v1/ledgers/default/consistency?from=0&to=1"), 400);
     problem(key, await call("GET", "/v1/ledgers/no-such-ledger/consistency?from=1&to=1"), 404);
+
+    // A hash tile: bytes, documented as such (a partial tile of width 1 exists once size ≥ 1).
+    const tileKey = "GET /v1/ledgers/{ledger}/tile/{tile+}";
+    const tile = await fetch(`${stack.url}/v1/ledgers/default/tile/0/000.p/1`);
+    assert.equal(tile.status, 200);
+    const tileType = tile.headers.get("content-type") ?? "";
+    assert.ok(documentedResponse(tileKey, 200).content?.[tileType], tileType);
+    assert.equal((await tile.arrayBuffer()).byteLength, 32);
+    record(tileKey, 200);
+    problem(tileKey, await call("GET", "/v1/ledgers/default/tile/0/0", { auth: false }), 404);
   });
 
   it("answers an unknown path 404 and another method 405, as problem+json", async () => {

@@ -9,6 +9,7 @@ import type { oas31 } from "zod-openapi";
 import { escapeHtml } from "../../shared/http/html.ts";
 import {
   buildOpenApiDocument,
+  openApiPath,
   RouteDocumentationError,
 } from "../../shared/http/openapi/build-document.ts";
 import { openApiDocument } from "../../shared/http/openapi/document.ts";
@@ -41,7 +42,8 @@ function documentedOperations(doc: oas31.OpenAPIObject) {
 }
 
 function operationOf(route: Route): oas31.OperationObject {
-  const operation = document.paths?.[route.path]?.[route.method === "GET" ? "get" : "post"];
+  const operation =
+    document.paths?.[openApiPath(route.path)]?.[route.method === "GET" ? "get" : "post"];
   assert.ok(operation, `${routeKey(route)} is not documented`);
   return operation;
 }
@@ -72,7 +74,7 @@ describe("the OpenAPI document", () => {
   it("documents every route of ROUTES with its method, path and path parameters", () => {
     for (const route of ROUTES) {
       const operation = operationOf(route);
-      const inPath = [...route.path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]);
+      const inPath = [...route.path.matchAll(/\{([^}+]+)\+?\}/g)].map((match) => match[1]);
       const declared = parametersOf(operation).filter((parameter) => parameter.in === "path");
       assert.deepEqual(
         declared.map((parameter) => parameter.name).sort(),
@@ -84,7 +86,7 @@ describe("the OpenAPI document", () => {
   });
 
   it("documents nothing that is not a route", () => {
-    const routeKeys = new Set(ROUTES.map(routeKey));
+    const routeKeys = new Set(ROUTES.map((route) => `${route.method} ${openApiPath(route.path)}`));
     const documented = documentedOperations(document).map(({ key }) => key);
     assert.deepEqual(
       documented.filter((key) => !routeKeys.has(key)),
@@ -240,7 +242,7 @@ describe("the reference page", () => {
   it("shows every operation with its method, path, summary and auth", () => {
     for (const route of ROUTES) {
       const operation = operationOf(route);
-      assert.ok(page.includes(`${route.method} ${route.path}`), routeKey(route));
+      assert.ok(page.includes(`${route.method} ${openApiPath(route.path)}`), routeKey(route));
       assert.ok(page.includes(`id="${operation.operationId}"`), routeKey(route));
       assert.ok(page.includes(escapeHtml(operation.summary ?? "")), routeKey(route));
     }

@@ -1,10 +1,16 @@
 // C2SP tlog-tiles coordinates: where each stored hash lives, and the paths tools mirror.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import fc from "fast-check";
 import { MemoryTileStore } from "../../shared/adapters/memory/memory-tile-store.ts";
 import { MissingDataError } from "../../shared/domain/errors.ts";
 import { appendLeaves } from "../../shared/domain/merkle/append-leaves.ts";
-import { encodeTileIndex, locateNode, tilePath } from "../../shared/domain/merkle/tile-id.ts";
+import {
+  encodeTileIndex,
+  locateNode,
+  parseTilePath,
+  tilePath,
+} from "../../shared/domain/merkle/tile-id.ts";
 import { readNodeHashes } from "../../shared/domain/merkle/tile-reader.ts";
 
 describe("tile paths (C2SP tlog-tiles)", () => {
@@ -19,6 +25,40 @@ describe("tile paths (C2SP tlog-tiles)", () => {
   it("names full tiles by level and index and partial ones by their width", () => {
     assert.equal(tilePath({ level: 0, index: 1234067, width: 256 }), "tile/0/x001/x234/067");
     assert.equal(tilePath({ level: 1, index: 3, width: 8 }), "tile/1/003.p/8");
+  });
+});
+
+describe("parseTilePath", () => {
+  it("reads back every tile path it writes", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 63 }),
+        fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+        fc.integer({ min: 1, max: 256 }),
+        (level, index, width) => {
+          const tile = { level, index, width };
+          assert.deepEqual(parseTilePath(tilePath(tile).slice("tile/".length)), tile);
+        },
+      ),
+    );
+  });
+
+  it("refuses anything else, including other spellings of a real tile", () => {
+    for (const path of [
+      "0/0", // not three digits
+      "0/x000/001", // a leading zero group: the canonical spelling is 0/001
+      "0/001/002", // groups but the first lack their x
+      "0/000.p/0", // width 0
+      "0/000.p/256", // a full tile is not partial
+      "0/000.p/007", // the width is decimal without padding
+      "00/000", // a padded level
+      "0/000/",
+      "entries/000",
+      "../0/000",
+      "0/-01",
+    ]) {
+      assert.equal(parseTilePath(path), undefined, path);
+    }
   });
 });
 

@@ -72,3 +72,20 @@ export function encodeTileIndex(index: number): string {
 export function tileKey(tile: Pick<TileId, "level" | "index">): string {
   return `${tile.level}/${tile.index}`;
 }
+
+/**
+ * The tile a C2SP path names, after `tile/`: `<L>/<N>` or `<L>/<N>.p/<W>` with N in the
+ * canonical `x001/x234/067` groups and 1 ≤ W ≤ 255. Anything else, including a non-canonical
+ * spelling of a valid tile, is undefined: one tile, one URL (caches and mirrors rely on it).
+ */
+export function parseTilePath(path: string): TileId | undefined {
+  const match = /^(\d{1,2})\/((?:x\d{3}\/)*\d{3})(?:\.p\/(\d{1,3}))?$/.exec(path);
+  if (match === null) return undefined;
+  const [, levelText = "", indexText = "", widthText] = match;
+  const level = Number(levelText);
+  const index = Number(indexText.replaceAll("x", "").replaceAll("/", ""));
+  const width = widthText === undefined ? TILE_WIDTH : Number(widthText);
+  if (!Number.isSafeInteger(index) || width < 1 || width > TILE_WIDTH) return undefined;
+  const tile = { level, index, width };
+  return tilePath(tile) === `tile/${path}` ? tile : undefined;
+}

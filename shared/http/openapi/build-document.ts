@@ -41,7 +41,12 @@ export interface DocumentInfo {
 const METHODS = { GET: "get", POST: "post" } as const;
 
 function pathParamNames(path: string): string[] {
-  return [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] ?? "");
+  return [...path.matchAll(/\{([^}+]+)\+?\}/g)].map((match) => match[1] ?? "");
+}
+
+/** OpenAPI's template of a route path: API Gateway's greedy `{name+}` becomes `{name}`. */
+export function openApiPath(path: string): string {
+  return path.replace(/\{([^}+]+)\+\}/g, "{$1}");
 }
 
 function sameNames(a: readonly string[], b: readonly string[]): boolean {
@@ -111,7 +116,8 @@ export function buildOpenApiDocument(
         "in ROUTES but not described: add it to OPERATIONS in shared/http/openapi/operations.ts",
       );
     }
-    paths[route.path] = { ...paths[route.path], [METHODS[route.method]]: operationOf(route, doc) };
+    const path = openApiPath(route.path);
+    paths[path] = { ...paths[path], [METHODS[route.method]]: operationOf(route, doc) };
   }
   return createDocument(
     {

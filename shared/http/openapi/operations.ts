@@ -248,6 +248,34 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
       404: problemResponse(404, "There is no such ledger, or it has no checkpoint yet."),
     },
   },
+  "GET /v1/ledgers/{ledger}/tile/{tile+}": {
+    operationId: "getTile",
+    summary: "A hash tile (C2SP tlog-tiles)",
+    description:
+      "A tile of the ledger's Merkle tree as C2SP tlog-tiles lays it out, so that any tlog tool " +
+      "can mirror or witness the log: `tile/<L>/<N>` (256 hashes) or `tile/<L>/<N>.p/<W>` " +
+      "(the first W hashes of a tile at the right edge), N in groups of three digits, all but " +
+      "the last prefixed `x` (1234067 → `x001/x234/067`). Served once the latest checkpoint " +
+      "covers it; immutable. Entry bundles (`tile/entries/…`) are not served.",
+    tags: ["Log"],
+    pathParams: z.object({
+      ledger: ledgerName,
+      tile: z.string().meta({
+        description: "The rest of the tile path, slashes included: `<L>/<N>[.p/<W>]`.",
+        examples: ["0/000", "0/x001/234.p/5"],
+      }),
+    }),
+    responses: {
+      200: {
+        description: "The tile's hashes, 32 bytes each, laid end to end.",
+        content: { "application/octet-stream": { schema: z.string().meta({ format: "binary" }) } },
+      },
+      404: problemResponse(
+        404,
+        "No such ledger, a path that names no tile, or a tile the latest checkpoint does not cover.",
+      ),
+    },
+  },
   "GET /v1/log": {
     operationId: "getLogIdentity",
     summary: "The log's published identity",

@@ -1,0 +1,119 @@
+// The log's hash tiles as C2SP tlog-tiles serves them, from the local stack: full and partial
+// tiles hold exactly the reference tree's hashes, a client that knows only the tile layout
+// rebuilds the signed root from them over HTTP, and nothing past the checkpoint is served.
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { type LocalStack, startLocalStack } from "../../local/stack.ts";
+import { fromHex, toHex } from "../../shared/domain/bytes.ts";
+import { treeRoot } from "../../shared/domain/merkle/build-proof.ts";
+import { tilePath } from "../../shared/domain/merkle/tile-id.ts";
+import type { TileReader } from "../../shared/domain/merkle/tile-reader.ts";
+import { ReferenceTree, refLeafHash } from "../support/reference-merkle.ts";
+
+/** 300 leaves: level 0 has full tile 0 and partial tile 1 (44 wide); level 1 a partial tile of 1. */
+const SIZE = 300;
+
+let dataDir: string;
+let stack: LocalStack;
+let reference: ReferenceTree;
+let treeSize = 0;
+
+async function getTile(path: string) {
+  const response = await fetch(`${stack.url}/v1/ledgers/default/${path}`);
+  return {
+    status: response.status,
+    type: response.headers.get("content-type"),
+    cache: response.headers.get("cache-control"),
+    bytes: new Uint8Array(await response.arrayBuffer()),
+  };
+}
+
+/** Hashes laid end to end, as a tile holds them (a plain Uint8Array, as fetch gives). */
+const concat = (hashes: readonly Uint8Array[]) =>
+  new Uint8Array(Buffer.concat(hashes.map((h) => Buffer.from(h))));
+
+before(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "stele-tiles-"));
+  stack = await startLocalStack({
+    dataDir,
+    port: 0,
+    integrateIntervalMs: 100,
+    originPrefix: "stele.test",
+    log: () => {},
+    page: false,
+  });
+  const hashes = Array.from({ length: SIZE }, () => randomBytes(32).toString("hex"));
+  const accepted = await fetch(`${stack.url}/v1/entries`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${stack.apiKey}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      entries: hashes.map((contentHash) => ({ kind: "document", contentHash })),
+    }),
+  });
+  assert.equal(accepted.status, 202);
+  reference = new ReferenceTree(hashes.map((hash) => refLeafHash(fromHex(hash))));
+  const deadline = Date.now() + 30_000;
+  while (treeSize < SIZE) {
+    if (Date.now() > deadline) throw new Error(`no checkpoint of ${SIZE} in 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const checkpoint = await fetch(`${stack.url}/v1/ledgers/default/checkpoint`);
+    if (checkpoint.status === 200)
+      treeSize = ((await checkpoint.json()) as { treeSize: number }).treeSize;
+  }
+});
+
+after(async () => {
+  await stack?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("hash tiles", () => {
+  it("serve the reference tree's hashes: a full tile, a partial one, and the level above", async () => {
+    const full = await getTile("tile/0/000");
+    assert.equal(full.status, 200);
+    assert.equal(full.type, "application/octet-stream");
+    assert.equal(full.cache, "public, max-age=31536000, immutable");
+    assert.deepEqual(full.bytes, concat(reference.leafHashes.slice(0, 256)));
+
+    const partial = await getTile("tile/0/001.p/44");
+    assert.deepEqual(partial.bytes, concat(reference.leafHashes.slice(256, 300)));
+    // A narrower width of the same tile: its first hashes, as it was at a smaller size.
+    const narrower = await getTile("tile/0/001.p/3");
+    assert.deepEqual(narrower.bytes, concat(reference.leafHashes.slice(256, 259)));
+    // Level 1 holds the roots of full level-0 tiles: MTH of leaves 0–255.
+    const above = await getTile("tile/1/000.p/1");
+    assert.deepEqual(above.bytes, concat([reference.mth(0, 256)]));
+  });
+
+  it("let a client that knows only the layout rebuild the signed root", async () => {
+    const overHttp: TileReader = {
+      readTiles: (tiles) =>
+        Promise.all(tiles.map(async (tile) => (await getTile(tilePath(tile))).bytes)),
+    };
+    const checkpoint = (await (
+      await fetch(`${stack.url}/v1/ledgers/default/checkpoint`)
+    ).json()) as { treeSize: number; rootHash: string };
+    assert.equal(toHex(await treeRoot(overHttp, checkpoint.treeSize)), checkpoint.rootHash);
+    assert.equal(checkpoint.rootHash, toHex(reference.mth(0, SIZE)));
+  });
+
+  it("answer 404 past the checkpoint, for other spellings, entry bundles and unknown ledgers", async () => {
+    for (const path of [
+      "tile/0/001", // not full yet
+      "tile/0/001.p/45", // wider than the tree
+      "tile/1/000", // level 1 holds one hash
+      "tile/0/0", // not canonical
+      "tile/entries/000", // entry bundles are not served
+    ]) {
+      const answer = await getTile(path);
+      assert.equal(answer.status, 404, path);
+      assert.equal(answer.type, "application/problem+json", path);
+    }
+    const unknown = await fetch(`${stack.url}/v1/ledgers/no-such-ledger/tile/0/000`);
+    assert.equal(unknown.status, 404);
+  });
+});
