@@ -7,7 +7,7 @@ import { acceptEntries } from "../../shared/app/accept-entries.ts";
 import { LedgerRegistry } from "../../shared/app/ledger-registry.ts";
 import { loadConfig } from "../../shared/config.ts";
 import { tenantOf } from "../../shared/domain/ledger/tenant.ts";
-import { ApiKeyGuard, requireLedger, sha256Hex } from "../../shared/http/auth.ts";
+import { ApiKeyGuard, idempotencyScope, requireLedger, sha256Hex } from "../../shared/http/auth.ts";
 import { dispatch } from "../../shared/http/dispatch.ts";
 import { errorMiddleware } from "../../shared/http/error-middleware.ts";
 import { HttpError } from "../../shared/http/http-error.ts";
@@ -44,7 +44,11 @@ async function postEntries(event: APIGatewayProxyEventV2) {
     key === undefined
       ? {}
       : {
-          idempotency: { scope: caller.keyId, key, requestHash: sha256Hex(bytes.toString("utf8")) },
+          idempotency: {
+            scope: idempotencyScope(caller),
+            key,
+            requestHash: sha256Hex(bytes.toString("utf8")),
+          },
         };
   const entries = await acceptEntries(deps, request, { tenant: tenantOf(caller), ...idempotency });
   return jsonResponse(202, { entries });

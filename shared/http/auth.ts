@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import type { Reader } from "../app/read-entries.ts";
-import { tenantOf } from "../domain/ledger/tenant.ts";
+import { DEFAULT_TENANT, tenantOf } from "../domain/ledger/tenant.ts";
 import type { ApiKeyRecord, ApiKeyStore, ApiScope } from "../ports/api-key-store.ts";
 import { HttpError } from "./http-error.ts";
 import { header } from "./request.ts";
@@ -66,4 +66,14 @@ export function requireLedger(record: ApiKeyRecord, ledger: string): void {
   if (record.ledgers !== undefined && !record.ledgers.includes(ledger)) {
     throw new HttpError(403, `this API key may not use ledger ${JSON.stringify(ledger)}`);
   }
+}
+
+/**
+ * Where a key's Idempotency-Keys are unique: its key id within its tenant (operators choose key
+ * ids per tenant, so two tenants may both have a "client-a"). The default tenant's scope is the
+ * bare key id, as it was before tenants, so retries across an upgrade still find their records.
+ */
+export function idempotencyScope(record: ApiKeyRecord): string {
+  const tenant = tenantOf(record);
+  return tenant === DEFAULT_TENANT ? record.keyId : `${tenant}/${record.keyId}`;
 }

@@ -18,6 +18,9 @@ const KEYS = {
   farm: `stele_farm_${randomBytes(16).toString("hex")}`,
   shop: `stele_shop_${randomBytes(16).toString("hex")}`,
   farmShelfOnly: `stele_shelf_${randomBytes(16).toString("hex")}`,
+  /** Two tenants' keys that their operators both named "client-a". */
+  farmClientA: `stele_fca_${randomBytes(16).toString("hex")}`,
+  shopClientA: `stele_sca_${randomBytes(16).toString("hex")}`,
 };
 /** The same document, stamped by two tenants. */
 const HASH = randomBytes(32).toString("hex");
@@ -27,10 +30,17 @@ let stack: LocalStack;
 let store: ReturnType<typeof createStore>;
 const ids = { farm: "", shop: "", shelf: "", legacy: "" };
 
-async function api(key: string, method: string, path: string, body?: unknown) {
+async function api(
+  key: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const response = await fetch(`${stack.url}${path}`, {
     method,
     headers: {
+      ...headers,
       authorization: `Bearer ${key}`,
       ...(body === undefined ? {} : { "content-type": "application/json" }),
     },
@@ -81,6 +91,8 @@ before(async () => {
   await store.putApiKey(key(KEYS.farm, { tenant: "farm" }));
   await store.putApiKey(key(KEYS.shop, { tenant: "shop" }));
   await store.putApiKey(key(KEYS.farmShelfOnly, { tenant: "farm", ledgers: ["shelf"] }));
+  await store.putApiKey(key(KEYS.farmClientA, { tenant: "farm", keyId: "client-a" }));
+  await store.putApiKey(key(KEYS.shopClientA, { tenant: "shop", keyId: "client-a" }));
   ids.farm = await stamp(KEYS.farm, "default");
   ids.shop = await stamp(KEYS.shop, "default");
   ids.shelf = await stamp(KEYS.farmShelfOnly, "shelf");
@@ -141,6 +153,22 @@ describe("tenants", () => {
     assert.equal((await api(KEYS.farmShelfOnly, "GET", `/v1/entries/${ids.shelf}`)).status, 200);
     // The tenant's unlimited key reads the shelf entry too.
     assert.equal((await api(KEYS.farm, "GET", `/v1/entries/${ids.shelf}`)).status, 200);
+  });
+
+  it("keeps Idempotency-Keys apart per tenant, even for key ids both tenants chose", async () => {
+    const post = (who: string, contentHash: string) =>
+      api(
+        who,
+        "POST",
+        "/v1/entries",
+        { entries: [{ kind: "document", contentHash }] },
+        { "idempotency-key": "order-1" },
+      );
+    const farm = await post(KEYS.farmClientA, randomBytes(32).toString("hex"));
+    const shop = await post(KEYS.shopClientA, randomBytes(32).toString("hex"));
+    assert.equal(farm.status, 202, farm.text);
+    assert.equal(shop.status, 202, shop.text);
+    assert.notEqual(farm.text, shop.text);
   });
 
   it("shares the log: both tenants' entries are leaves of the same public checkpoint", async () => {
