@@ -160,7 +160,7 @@ export const handler = middy(
         );
       }
       // A tile of a given width never changes: caches may keep it for good.
-      return binaryResponse(200, await readTile(store, ledger, tile), {
+      return binaryResponse(200, await readTile(cachedLog, ledger, tile), {
         "cache-control": "public, max-age=31536000, immutable",
       });
     },
