@@ -59,38 +59,16 @@ async function suppliedContent(options: VerifyCliOptions): Promise<SuppliedConte
   return undefined;
 }
 
-/** A reader whose read failures name its endpoint, so the exit-2 message says which one failed. */
-function namingEndpoint(url: string, reader: AnchorEvidenceReader): AnchorEvidenceReader {
-  return {
-    chainId: reader.chainId,
-    readEvidence: (anchor) =>
-      reader.readEvidence(anchor).catch((error: Error) => {
-        throw new UsageError(`could not check the anchors through ${url}: ${error.message}`);
-      }),
-    close: () => reader.close(),
-  };
-}
-
-/** Connects to every endpoint at once; on any failure, closes those that connected. */
+/**
+ * Connects to every endpoint at once (shared with the verify page); an endpoint that fails is
+ * exit 2, and two endpoints of one chain are refused here, where the flags can be named.
+ */
 async function connectAll(urls: readonly string[]): Promise<AnchorEvidenceReader[]> {
   // ethers is loaded only when a chain is asked for: it is most of the CLI's start-up time.
-  const { EthersAnchorEvidenceReader } = await import(
-    "../../shared/adapters/chain/ethers-anchor-evidence-reader.ts"
+  const { connectEvidenceReaders } = await import(
+    "../../shared/adapters/chain/connect-evidence-readers.ts"
   );
-  const settled = await Promise.allSettled(
-    urls.map((url) => EthersAnchorEvidenceReader.connect(url)),
-  );
-  const readers: AnchorEvidenceReader[] = [];
-  const failures: string[] = [];
-  settled.forEach((outcome, i) => {
-    const url = urls[i] ?? "";
-    if (outcome.status === "fulfilled") readers.push(namingEndpoint(url, outcome.value));
-    else failures.push(`cannot use RPC endpoint ${url}: ${(outcome.reason as Error).message}`);
-  });
-  if (failures.length > 0) {
-    for (const reader of readers) reader.close();
-    throw new UsageError(failures.join("; "));
-  }
+  const readers = await connectEvidenceReaders(urls);
   // Two endpoints of one chain: said here, where the URLs are known (the use case refuses it too).
   const urlOf = new Map<number, string>();
   for (const [i, reader] of readers.entries()) {
@@ -138,6 +116,10 @@ export async function runVerify(bundlePath: string, options: VerifyCliOptions): 
     return verdict.valid ? EXIT_VALID : EXIT_INVALID;
   } catch (error) {
     if (error instanceof UsageError) throw error;
+    // By name: the class lives in the lazily loaded chain module (see connectAll).
+    if ((error as Error).name === "ChainEndpointError") {
+      throw new UsageError((error as Error).message);
+    }
     if (error instanceof InvalidArgumentError) throw new UsageError(error.message);
     // Only the chain reads can throw here: the verdict on the bundle itself is never an error.
     throw new UsageError(

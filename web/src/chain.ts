@@ -1,48 +1,7 @@
-/** The page's chain reads: the same ethers reader the CLI uses, and a block's timestamp. */
-import { EthersAnchorEvidenceReader } from "../../shared/adapters/chain/ethers-anchor-evidence-reader.ts";
-import type { AnchorEvidenceReader } from "../../shared/ports/anchor-evidence-reader.ts";
-
-/** A chain endpoint could not be used; the message names its URL. */
-export class ChainEndpointError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ChainEndpointError";
-  }
-}
-
-/** A reader whose failures name its endpoint. */
-function namingEndpoint(url: string, reader: AnchorEvidenceReader): AnchorEvidenceReader {
-  return {
-    chainId: reader.chainId,
-    readEvidence: (anchor) =>
-      reader.readEvidence(anchor).catch((error: Error) => {
-        throw new ChainEndpointError(`could not read the anchor through ${url}: ${error.message}`);
-      }),
-    close: () => reader.close(),
-  };
-}
-
-/** Connects to every URL at once; on any failure closes those that connected and throws. */
-export async function connectReaders(urls: readonly string[]): Promise<AnchorEvidenceReader[]> {
-  const settled = await Promise.allSettled(
-    urls.map((url) => EthersAnchorEvidenceReader.connect(url)),
-  );
-  const readers: AnchorEvidenceReader[] = [];
-  const failures: string[] = [];
-  settled.forEach((outcome, i) => {
-    const url = urls[i] ?? "";
-    if (outcome.status === "fulfilled") readers.push(namingEndpoint(url, outcome.value));
-    else
-      failures.push(
-        `cannot reach the JSON-RPC endpoint ${url}: ${(outcome.reason as Error).message}`,
-      );
-  });
-  if (failures.length > 0) {
-    for (const reader of readers) reader.close();
-    throw new ChainEndpointError(failures.join("; "));
-  }
-  return readers;
-}
+/**
+ * A block's timestamp, for the anchors table. (Anchors themselves are checked through
+ * shared/adapters/chain/connect-evidence-readers.ts, as `stele verify --rpc` checks them.)
+ */
 
 /** The timestamp of block `blockNumber` (RFC 3339), or undefined when the endpoint cannot say. */
 export async function blockTimeOf(url: string, blockNumber: number): Promise<string | undefined> {

@@ -1,4 +1,6 @@
 /** The five steps for a bundle and the content given, by the same use case as `stele verify`. */
+
+import { connectEvidenceReaders } from "../../shared/adapters/chain/connect-evidence-readers.ts";
 import { type VerifyBundleOptions, verifyBundle } from "../../shared/app/verify-bundle.ts";
 import type { ProofBundle } from "../../shared/domain/proof/bundle-schema.ts";
 import { failed, type StepOutcome } from "../../shared/domain/proof/verdict.ts";
@@ -6,7 +8,6 @@ import {
   type SuppliedContent,
   verifyBundleOffline,
 } from "../../shared/domain/proof/verify-bundle.ts";
-import { connectReaders } from "./chain.ts";
 import type { PageStep } from "./page-steps.ts";
 import type { Content } from "./state.ts";
 
@@ -73,7 +74,7 @@ export async function checkSteps(
     ...(trustedSigner === undefined ? {} : { trustedSigner }),
     ...(rpcUrls.length === 0
       ? {}
-      : { chain: { confirmations, connect: () => connectReaders(rpcUrls) } }),
+      : { chain: { confirmations, connect: () => connectEvidenceReaders(rpcUrls) } }),
   };
   try {
     return fromOutcomes((await verifyBundle(bundle, options)).steps);
