@@ -11,6 +11,7 @@ import { readTile } from "../../shared/app/read-tiles.ts";
 import { loadConfig } from "../../shared/config.ts";
 import { LEDGER_NAME } from "../../shared/domain/ledger/ledger-name.ts";
 import { parseTilePath } from "../../shared/domain/merkle/tile-id.ts";
+import { checkpointNote } from "../../shared/domain/proof/checkpoint-note.ts";
 import { ApiKeyGuard, readerOf } from "../../shared/http/auth.ts";
 import { certificatePageHtml } from "../../shared/http/certificate/certificate-page.ts";
 import { qrCodeSvg } from "../../shared/http/certificate/qr-code.ts";
@@ -19,7 +20,12 @@ import { errorMiddleware } from "../../shared/http/error-middleware.ts";
 import { HttpError } from "../../shared/http/http-error.ts";
 import { openApiDocument } from "../../shared/http/openapi/document.ts";
 import { referencePageHtml } from "../../shared/http/openapi/reference-page.ts";
-import { binaryResponse, htmlResponse, jsonResponse } from "../../shared/http/problem.ts";
+import {
+  binaryResponse,
+  htmlResponse,
+  jsonResponse,
+  textResponse,
+} from "../../shared/http/problem.ts";
 import { requestBaseUrl } from "../../shared/http/request.ts";
 import { startTracing } from "../../shared/observability/tracing.ts";
 import { createCheckpointSigner, createStore, ledgerOrigin } from "../../shared/wiring.ts";
@@ -93,6 +99,23 @@ function booleanParam(event: APIGatewayProxyEventV2, name: string): boolean {
   });
 }
 
+/** A C2SP tlog-tiles tile or entry bundle: one URL each, immutable once served. */
+async function tileRoute(event: APIGatewayProxyEventV2) {
+  const ledger = ledgerParam(event);
+  const path = pathParam(event, "tile");
+  const tile = parseTilePath(path);
+  if (tile === undefined) {
+    throw new HttpError(
+      404,
+      `there is no tile/${path}: tiles are tile/<L>/<N>[.p/<W>] and tile/entries/<N>[.p/<W>] (C2SP tlog-tiles)`,
+    );
+  }
+  // A tile of a given width never changes: caches may keep it for good.
+  return binaryResponse(200, await readTile(cachedLog, ledger, tile), {
+    "cache-control": "public, max-age=31536000, immutable",
+  });
+}
+
 export const handler = middy(
   dispatch({
     "GET /v1/health": async () => jsonResponse(200, { status: "ok" }),
@@ -149,20 +172,12 @@ export const handler = middy(
         await getConsistency(store, ledger, countParam(event, "from"), countParam(event, "to")),
       );
     },
-    "GET /v1/ledgers/{ledger}/tile/{tile+}": async (event) => {
-      const ledger = ledgerParam(event);
-      const path = pathParam(event, "tile");
-      const tile = parseTilePath(path);
-      if (tile === undefined) {
-        throw new HttpError(
-          404,
-          `there is no tile/${path}: tiles are tile/<L>/<N>[.p/<W>] (C2SP tlog-tiles; entry bundles are not served)`,
-        );
-      }
-      // A tile of a given width never changes: caches may keep it for good.
-      return binaryResponse(200, await readTile(cachedLog, ledger, tile), {
-        "cache-control": "public, max-age=31536000, immutable",
-      });
+    "GET /v1/ledgers/{ledger}/tile/{tile+}": tileRoute,
+    "GET /v1/tlog/{ledger}/tile/{tile+}": tileRoute,
+    "GET /v1/tlog/{ledger}/checkpoint": async (event) => {
+      const checkpoint = await getLatestCheckpoint(cachedLog, ledgerParam(event));
+      // A newer checkpoint may come any second: mirrors poll, caches must not keep it.
+      return textResponse(200, checkpointNote(checkpoint), { "cache-control": "no-store" });
     },
     "GET /v1/log": async () => {
       const ledgers = await store.listLedgers();

@@ -12,6 +12,7 @@ import { InvalidArgumentError } from "../domain/errors.ts";
 import type { Batch } from "../domain/ledger/batch.ts";
 import { entryId } from "../domain/ledger/entry-id.ts";
 import { appendLeaves } from "../domain/merkle/append-leaves.ts";
+import { appendEntryTiles } from "../domain/merkle/entry-tiles.ts";
 import { hashLeaves32 } from "../domain/merkle/sha256-batch.ts";
 import { checkpointBody } from "../domain/proof/checkpoint.ts";
 import type { CheckpointSigner } from "../ports/checkpoint-signer.ts";
@@ -133,8 +134,14 @@ export async function integrate(
   const leafHashes = new Uint8Array(contentHashes.length);
   hashLeaves32(contentHashes, leafHashes);
 
-  const appended = await appendLeaves(deps.log.tiles(ledger), plan.fromSize, leafHashes);
-  await deps.log.writeTiles(ledger, appended.tiles);
+  const tiles = deps.log.tiles(ledger);
+  const [appended, entryTiles] = await Promise.all([
+    appendLeaves(tiles, plan.fromSize, leafHashes),
+    appendEntryTiles(tiles, plan.fromSize, contentHashes),
+  ]);
+  // Entry tiles (the leaf data, for tlog-tiles mirrors and exports) are written with the hash
+  // tiles, before the checkpoint that covers them, and are as idempotent.
+  await deps.log.writeTiles(ledger, [...entryTiles, ...appended.tiles]);
   await deps.entries.putContentIndex(index);
   await Promise.all(
     batches.map((batch, i) =>

@@ -67,6 +67,19 @@ export function htmlResponse(status: number, html: string): APIGatewayProxyStruc
   };
 }
 
+/** Plain UTF-8 text (a signed note). */
+export function textResponse(
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: { "content-type": "text/plain; charset=utf-8", ...headers },
+    body: text,
+  };
+}
+
 /** Bytes, base64 in the body as API Gateway wants binary answers. */
 export function binaryResponse(
   status: number,

@@ -26,6 +26,10 @@ export const ROUTES: readonly Route[] = [
   { method: "GET", path: "/v1/ledgers/{ledger}/consistency", fn: "read-api", scope: null },
   // C2SP tlog-tiles hash tiles: `{tile+}` is the rest of the path (`0/x001/234.p/5`).
   { method: "GET", path: "/v1/ledgers/{ledger}/tile/{tile+}", fn: "read-api", scope: null },
+  // The same tiles under a prefix whose `checkpoint` is the signed note, as tlog tools expect
+  // (`/v1/ledgers/{ledger}/checkpoint` is JSON by this API's contract).
+  { method: "GET", path: "/v1/tlog/{ledger}/checkpoint", fn: "read-api", scope: null },
+  { method: "GET", path: "/v1/tlog/{ledger}/tile/{tile+}", fn: "read-api", scope: null },
   { method: "GET", path: "/v1/log", fn: "read-api", scope: null },
   { method: "GET", path: "/v1/openapi.json", fn: "read-api", scope: null },
   { method: "GET", path: "/v1/docs", fn: "read-api", scope: null },

@@ -481,6 +481,8 @@ describe("the HTTP API", () => {
     "GET /v1/ledgers/{ledger}/checkpoint": "read-api",
     "GET /v1/ledgers/{ledger}/consistency": "read-api",
     "GET /v1/ledgers/{ledger}/tile/{tile+}": "read-api",
+    "GET /v1/tlog/{ledger}/checkpoint": "read-api",
+    "GET /v1/tlog/{ledger}/tile/{tile+}": "read-api",
     "GET /v1/log": "read-api",
     // Added by Stele beside the contract's routes.
     "GET /v1/entries/{id}/certificate": "read-api",

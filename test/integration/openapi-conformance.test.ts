@@ -313,6 +313,24 @@ describe("the local stack serves what the OpenAPI document says", () => {
     assert.equal((await tile.arrayBuffer()).byteLength, 32);
     record(tileKey, 200);
     problem(tileKey, await call("GET", "/v1/ledgers/default/tile/0/0", { auth: false }), 404);
+    // The same tiles under the tlog prefix, an entry bundle among them, and its signed note.
+    const tlogTileKey = "GET /v1/tlog/{ledger}/tile/{tile+}";
+    const bundle = await fetch(`${stack.url}/v1/tlog/default/tile/entries/000.p/1`);
+    assert.equal(bundle.status, 200);
+    assert.ok(
+      documentedResponse(tlogTileKey, 200).content?.[bundle.headers.get("content-type") ?? ""],
+    );
+    assert.equal((await bundle.arrayBuffer()).byteLength, 34);
+    record(tlogTileKey, 200);
+    problem(tlogTileKey, await call("GET", "/v1/tlog/default/tile/9/000", { auth: false }), 404);
+    const noteKey = "GET /v1/tlog/{ledger}/checkpoint";
+    const note = await fetch(`${stack.url}/v1/tlog/default/checkpoint`);
+    assert.equal(note.status, 200);
+    const noteType = (note.headers.get("content-type") ?? "").split(";")[0] ?? "";
+    assert.ok(documentedResponse(noteKey, 200).content?.[noteType], noteType);
+    assert.match(await note.text(), /\n\n\u2014 \S+ \S+\n$/);
+    record(noteKey, 200);
+    problem(noteKey, await call("GET", "/v1/tlog/no-such-ledger/checkpoint", { auth: false }), 404);
   });
 
   it("answers an unknown path 404 and another method 405, as problem+json", async () => {

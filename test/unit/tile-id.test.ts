@@ -6,6 +6,7 @@ import { MemoryTileStore } from "../../shared/adapters/memory/memory-tile-store.
 import { MissingDataError } from "../../shared/domain/errors.ts";
 import { appendLeaves } from "../../shared/domain/merkle/append-leaves.ts";
 import {
+  ENTRY_TILE_LEVEL,
   encodeTileIndex,
   locateNode,
   parseTilePath,
@@ -43,6 +44,15 @@ describe("parseTilePath", () => {
     );
   });
 
+  it("reads entry bundles as the tiles of ENTRY_TILE_LEVEL", () => {
+    assert.deepEqual(parseTilePath("entries/x001/234.p/5"), {
+      level: ENTRY_TILE_LEVEL,
+      index: 1234,
+      width: 5,
+    });
+    assert.equal(tilePath({ level: ENTRY_TILE_LEVEL, index: 7, width: 256 }), "tile/entries/007");
+  });
+
   it("refuses anything else, including other spellings of a real tile", () => {
     for (const path of [
       "0/0", // not three digits
@@ -53,7 +63,9 @@ describe("parseTilePath", () => {
       "0/000.p/007", // the width is decimal without padding
       "00/000", // a padded level
       "0/000/",
-      "entries/000",
+      "entries/0/000", // entries has no level
+      "entries/000.p/256",
+      "Entries/000",
       "../0/000",
       "0/-01",
     ]) {

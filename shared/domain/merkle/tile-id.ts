@@ -10,6 +10,12 @@ import { shiftRight } from "./tree-math.ts";
 export const TILE_HEIGHT = 8;
 /** Hashes in a full tile (2^TILE_HEIGHT). */
 export const TILE_WIDTH = 256;
+/**
+ * The tile level under which a log's leaf data is stored, 256 leaves to a tile like tile level 0
+ * above it: C2SP's entry bundles (`tile/entries/<N>`). Stele's leaf data is always a 32-byte
+ * content hash, so such a tile is stored as 32-byte values end to end, as hash tiles are.
+ */
+export const ENTRY_TILE_LEVEL = -1;
 
 /** A tile of a tree of some size: its tile level, index along that level, and width (1–256). */
 export interface TileId {
@@ -26,8 +32,12 @@ export interface NodeInTile {
   readonly count: number;
 }
 
-/** Hashes stored at tile level `tileLevel` (tree level 8·tileLevel) for a tree of `treeSize`. */
+/**
+ * Hashes stored at tile level `tileLevel` (tree level 8·tileLevel) for a tree of `treeSize`; at
+ * ENTRY_TILE_LEVEL, the leaves' data: one per leaf.
+ */
 export function hashesAtTileLevel(tileLevel: number, treeSize: number): number {
+  if (tileLevel === ENTRY_TILE_LEVEL) return treeSize;
   return shiftRight(treeSize, TILE_HEIGHT * tileLevel);
 }
 
@@ -51,10 +61,14 @@ export function locateNode(node: NodeId, treeSize: number): NodeInTile {
   };
 }
 
-/** The C2SP path of a tile: `tile/<L>/<N>` or `tile/<L>/<N>.p/<W>` for a partial one. */
+/**
+ * The C2SP path of a tile: `tile/<L>/<N>` or `tile/<L>/<N>.p/<W>` for a partial one, and
+ * `tile/entries/<N>[.p/<W>]` for the entry bundle of ENTRY_TILE_LEVEL.
+ */
 export function tilePath(tile: TileId): string {
   const partial = tile.width < TILE_WIDTH ? `.p/${tile.width}` : "";
-  return `tile/${tile.level}/${encodeTileIndex(tile.index)}${partial}`;
+  const level = tile.level === ENTRY_TILE_LEVEL ? "entries" : String(tile.level);
+  return `tile/${level}/${encodeTileIndex(tile.index)}${partial}`;
 }
 
 /** C2SP index encoding: groups of three digits, all but the last prefixed `x` (1234067 → x001/x234/067). */
@@ -75,14 +89,15 @@ export function tileKey(tile: Pick<TileId, "level" | "index">): string {
 
 /**
  * The tile a C2SP path names, after `tile/`: `<L>/<N>` or `<L>/<N>.p/<W>` with N in the
- * canonical `x001/x234/067` groups and 1 ≤ W ≤ 255. Anything else, including a non-canonical
- * spelling of a valid tile, is undefined: one tile, one URL (caches and mirrors rely on it).
+ * canonical `x001/x234/067` groups and 1 ≤ W ≤ 255, L a tile level or `entries` (an entry
+ * bundle, at ENTRY_TILE_LEVEL). Anything else, including a non-canonical spelling of a valid
+ * tile, is undefined: one tile, one URL (caches and mirrors rely on it).
  */
 export function parseTilePath(path: string): TileId | undefined {
-  const match = /^(\d{1,2})\/((?:x\d{3}\/)*\d{3})(?:\.p\/(\d{1,3}))?$/.exec(path);
+  const match = /^(\d{1,2}|entries)\/((?:x\d{3}\/)*\d{3})(?:\.p\/(\d{1,3}))?$/.exec(path);
   if (match === null) return undefined;
   const [, levelText = "", indexText = "", widthText] = match;
-  const level = Number(levelText);
+  const level = levelText === "entries" ? ENTRY_TILE_LEVEL : Number(levelText);
   const index = Number(indexText.replaceAll("x", "").replaceAll("/", ""));
   const width = widthText === undefined ? TILE_WIDTH : Number(widthText);
   if (!Number.isSafeInteger(index) || width < 1 || width > TILE_WIDTH) return undefined;

@@ -83,6 +83,42 @@ const entriesRequestExample = {
   ],
 };
 
+/** A tile or entry bundle (C2SP tlog-tiles), served at two prefixes alike. */
+function tileOperation(operationId: string, prefix: string): OperationDoc {
+  return {
+    operationId,
+    summary: `A hash tile or entry bundle (C2SP tlog-tiles), under ${prefix}`,
+    description:
+      "A tile of the ledger's Merkle tree as C2SP tlog-tiles lays it out, so that any tlog tool " +
+      "can mirror or witness the log: `tile/<L>/<N>` (256 hashes) or `tile/<L>/<N>.p/<W>` " +
+      "(the first W hashes of a tile at the right edge), N in groups of three digits, all but " +
+      "the last prefixed `x` (1234067 → `x001/x234/067`); `tile/entries/<N>[.p/<W>]` is the " +
+      "entry bundle of level-0 tile N: each leaf's data (its 32-byte content hash) behind a " +
+      "2-byte big-endian length. Served once the latest checkpoint covers it; immutable. The " +
+      "same tiles are served under `/v1/ledgers/{ledger}/tile/` and `/v1/tlog/{ledger}/tile/`.",
+    tags: ["Log"],
+    pathParams: z.object({
+      ledger: ledgerName,
+      tile: z.string().meta({
+        description:
+          "The rest of the tile path, slashes included: `<L>/<N>[.p/<W>]` or `entries/<N>[.p/<W>]`.",
+        examples: ["0/000", "0/x001/234.p/5", "entries/000.p/7"],
+      }),
+    }),
+    responses: {
+      200: {
+        description: "The tile's hashes, 32 bytes each, end to end; or the entry bundle.",
+        content: { "application/octet-stream": { schema: z.string().meta({ format: "binary" }) } },
+      },
+      404: problemResponse(
+        404,
+        "No such ledger, a path that names no tile, a tile the latest checkpoint does not cover, " +
+          "or an entry bundle of leaves integrated before Stele kept leaf data.",
+      ),
+    },
+  };
+}
+
 export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   "GET /v1/health": {
     operationId: "getHealth",
@@ -248,32 +284,26 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
       404: problemResponse(404, "There is no such ledger, or it has no checkpoint yet."),
     },
   },
-  "GET /v1/ledgers/{ledger}/tile/{tile+}": {
-    operationId: "getTile",
-    summary: "A hash tile (C2SP tlog-tiles)",
+  "GET /v1/ledgers/{ledger}/tile/{tile+}": tileOperation("getTile", "the ledger's URLs"),
+  "GET /v1/tlog/{ledger}/tile/{tile+}": tileOperation("getTlogTile", "the tlog-tiles prefix"),
+  "GET /v1/tlog/{ledger}/checkpoint": {
+    operationId: "getCheckpointNote",
+    summary: "The latest checkpoint as a signed note (C2SP tlog-tiles)",
     description:
-      "A tile of the ledger's Merkle tree as C2SP tlog-tiles lays it out, so that any tlog tool " +
-      "can mirror or witness the log: `tile/<L>/<N>` (256 hashes) or `tile/<L>/<N>.p/<W>` " +
-      "(the first W hashes of a tile at the right edge), N in groups of three digits, all but " +
-      "the last prefixed `x` (1234067 → `x001/x234/067`). Served once the latest checkpoint " +
-      "covers it; immutable. Entry bundles (`tile/entries/…`) are not served.",
+      "The latest signed checkpoint as a C2SP signed note: the checkpoint body, a blank line " +
+      "and `— <origin> base64(key ID || signature)`, where the signature is the checkpoint's " +
+      "EIP-191 secp256k1 signature (65 bytes) and the key ID is the first 4 bytes of " +
+      'SHA-256(origin || 0x0A || 0xff || "eip191-secp256k1" || 20-byte signer address). ' +
+      "`/v1/tlog/{ledger}` is the prefix to give tlog tools; its tiles are the same as under " +
+      "`/v1/ledgers/{ledger}/tile/`.",
     tags: ["Log"],
-    pathParams: z.object({
-      ledger: ledgerName,
-      tile: z.string().meta({
-        description: "The rest of the tile path, slashes included: `<L>/<N>[.p/<W>]`.",
-        examples: ["0/000", "0/x001/234.p/5"],
-      }),
-    }),
+    pathParams: ledgerPath,
     responses: {
       200: {
-        description: "The tile's hashes, 32 bytes each, laid end to end.",
-        content: { "application/octet-stream": { schema: z.string().meta({ format: "binary" }) } },
+        description: "The signed note.",
+        content: { "text/plain": { schema: z.string() } },
       },
-      404: problemResponse(
-        404,
-        "No such ledger, a path that names no tile, or a tile the latest checkpoint does not cover.",
-      ),
+      404: problemResponse(404, "There is no such ledger, or it has no checkpoint yet."),
     },
   },
   "GET /v1/log": {
