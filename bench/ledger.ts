@@ -56,10 +56,19 @@ async function writesPerEntry(): Promise<Record<string, number>> {
     writes = 0;
     await stack.integrateNow();
     const integrated = writes / 2200;
+    // Events of subjects (20 lots): each adds a link leaf, its event item and its lot's head.
+    const events = (count: number) =>
+      hashes(count).map((entry, i) => ({ ...entry, subject: `lot-${i % 20}`, eventType: "moved" }));
+    for (let i = 0; i < 20; i++)
+      await api.request("POST", "/v1/entries", { body: { entries: events(100) } });
+    writes = 0;
+    await stack.integrateNow();
+    const subjectEvents = writes / 2000;
     return {
       "ddb.writesPerEntry.accept.batch100": Number(batched.toFixed(4)),
       "ddb.writesPerEntry.accept.single": Number(single.toFixed(4)),
       "ddb.writesPerEntry.integrate": Number(integrated.toFixed(4)),
+      "ddb.writesPerEntry.integrate.subjectEvent": Number(subjectEvents.toFixed(4)),
     };
   } finally {
     await stack.stop();

@@ -1,7 +1,7 @@
 /**
  * The index `stele submit` keeps (`stele-index.json` unless `--index`): which file became which
  * entry. JSON `{"format":"stele.index.v1","entries":[{path, kind, contentHash, ledger, id,
- * receivedAt}]}`, `path` relative to the index file's directory with `/` separators. A re-run
+ * receivedAt, subject?, eventType?}]}`, `path` relative to the index file's directory with `/` separators. A re-run
  * adds to it; an older version of a file keeps its record (its proof stays valid).
  */
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
@@ -19,6 +19,9 @@ const recordSchema = z.looseObject({
   ledger: z.string().min(1),
   id: z.string().min(1),
   receivedAt: z.string().optional(),
+  /** Entries sent as events of a subject (`--subject`, `--event-type`). */
+  subject: z.string().optional(),
+  eventType: z.string().optional(),
 });
 export type IndexRecord = z.infer<typeof recordSchema>;
 

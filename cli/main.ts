@@ -71,7 +71,9 @@ withApiOptions(
     )
     .option("--upload", "send each document's content (at most 256 KiB each), not only its hash")
     .option("--index <file>", "the index of submitted files, read and updated", "stele-index.json")
-    .option("--client-ref <text>", "clientRef on every entry; {path} becomes the file's path"),
+    .option("--client-ref <text>", "clientRef on every entry; {path} becomes the file's path")
+    .option("--subject <name>", "every entry is an event of this subject (a lot, an invoice)")
+    .option("--event-type <type>", "what happened to the subject (with --subject)"),
 ).action(async (paths: string[], options) => {
   const { runSubmit } = await import("./commands/submit.ts");
   process.exitCode = await runSubmit(paths, options);
@@ -118,6 +120,24 @@ withApiOptions(
 
 withApiOptions(
   program
+    .command("history")
+    .description(
+      "A subject's events in order, each proved in the log with its link; checks that none is missing or out of order.",
+    )
+    .argument("<subject>", "the subject, as entries named it")
+    .option(
+      "--signer <0x…>",
+      "the expected checkpoint signer (default: the one /v1/log publishes)",
+      ethereumAddress,
+    )
+    .option("--out <dir>", "save each event's and link's bundle, and each link's payload"),
+).action(async (subject: string, options) => {
+  const { runHistory } = await import("./commands/history.ts");
+  process.exitCode = await runHistory(subject, options);
+});
+
+withApiOptions(
+  program
     .command("checkpoint")
     .description("Fetch the ledger's latest signed checkpoint, check its signature, print it.")
     .option("--anchored", "the latest anchored checkpoint")
@@ -149,6 +169,42 @@ withApiOptions(
   const { runConsistency } = await import("./commands/consistency.ts");
   process.exitCode = await runConsistency(from, to, options);
 });
+
+withApiOptions(
+  program
+    .command("export")
+    .description(
+      "Save a ledger's whole log (tiles, entry bundles, checkpoints, anchors) in a directory that stele verify-log checks offline; a re-run resumes.",
+    )
+    .argument("<ledger>", "the ledger")
+    .argument("<dir>", "the directory (created if need be; C2SP tlog-tiles layout under tile/)")
+    .option("--concurrency <N>", "tiles fetched at once", positiveInteger, 4),
+).action(async (ledger: string, dir: string, options) => {
+  const { runExport } = await import("./commands/export.ts");
+  process.exitCode = await runExport(ledger, dir, options);
+});
+
+program
+  .command("verify-log")
+  .description(
+    "Check a directory written by stele export, offline: leaves, tiles, every checkpoint's signature and root, consistency between checkpoints, anchors.",
+  )
+  .argument("<dir>", "the directory stele export wrote")
+  .option(
+    "--signer <0x…>",
+    "the log's published checkpoint signer (default: the one in <dir>/log.json, with a warning)",
+    ethereumAddress,
+  )
+  .option(
+    "--rpc <[chainId=]url>",
+    "a JSON-RPC endpoint of an anchor chain, to check each anchor on chain; repeat it, one per chain",
+    collect,
+  )
+  .option("--confirmations <N>", "confirmations an anchor's block needs", positiveInteger, 1)
+  .action(async (dir: string, options) => {
+    const { runVerifyLog } = await import("./commands/verify-log.ts");
+    process.exitCode = await runVerifyLog(dir, options);
+  });
 
 const contract = program
   .command("contract")

@@ -25,6 +25,12 @@ export const FUNCTIONS = {
     timeoutSeconds: 10,
     description: "Every GET route: entries, proofs, checkpoints, consistency, the log",
   },
+  "entry-content": {
+    entry: "functions/entry-content/handler.ts",
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    description: "GET and DELETE /v1/entries/{id}/content: retained content (KMS Decrypt)",
+  },
   "ingest-queue": {
     entry: "functions/ingest-queue/handler.ts",
     memoryMb: 512,
@@ -42,6 +48,19 @@ export const FUNCTIONS = {
     memoryMb: 512,
     timeoutSeconds: 60,
     description: "Scheduled: anchors signed checkpoints on each configured chain (KMS key)",
+  },
+  "notify-webhooks": {
+    entry: "functions/notify-webhooks/handler.ts",
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    description: "Scheduled: queues webhook events for new sequenced, anchored and final entries",
+  },
+  "deliver-webhooks": {
+    entry: "functions/deliver-webhooks/handler.ts",
+    memoryMb: 256,
+    // Ten deliveries side by side, each at most the POST timeout (10 s) plus a few writes.
+    timeoutSeconds: 30,
+    description: "SQS: POSTs signed webhook events; retries with backoff for 24 h, then DLQ",
   },
 } as const satisfies Record<string, FunctionSpec>;
 

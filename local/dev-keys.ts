@@ -15,12 +15,18 @@ const devKeysSchema = z.object({
     .string()
     .regex(/^[0-9a-f]{64}$/)
     .optional(),
+  /** The master key that wraps retained content's data keys; added later, like anchorKey. */
+  contentKey: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 
 export interface DevKeys {
   readonly apiKey: string;
   readonly checkpointKey: string;
   readonly anchorKey: string;
+  readonly contentKey: string;
 }
 
 /** Reads `<dataDir>/dev-keys.json`, creating it (mode 0600) on first start, or completing it. */
@@ -36,11 +42,14 @@ export async function loadOrCreateDevKeys(dataDir: string): Promise<DevKeys> {
       );
     }
   }
-  if (stored?.anchorKey !== undefined) return { ...stored, anchorKey: stored.anchorKey };
+  if (stored?.anchorKey !== undefined && stored.contentKey !== undefined) {
+    return { ...stored, anchorKey: stored.anchorKey, contentKey: stored.contentKey };
+  }
   const keys: DevKeys = {
     apiKey: stored?.apiKey ?? `stele_dev_${randomBytes(24).toString("base64url")}`,
     checkpointKey: stored?.checkpointKey ?? randomBytes(32).toString("hex"),
-    anchorKey: randomBytes(32).toString("hex"),
+    anchorKey: stored?.anchorKey ?? randomBytes(32).toString("hex"),
+    contentKey: stored?.contentKey ?? randomBytes(32).toString("hex"),
   };
   await writeFile(path, `${JSON.stringify(keys, null, 2)}\n`, {
     mode: 0o600,

@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { webFiles } from "../scripts/build-web.ts";
 import { createTable } from "../shared/adapters/dynamodb/table.ts";
+import type { InProcessQueue } from "../shared/adapters/memory/in-process-queue.ts";
 import type { ChainConfig } from "../shared/config.ts";
 import { sha256Hex } from "../shared/http/auth.ts";
 import { loadOrCreateDevKeys } from "./dev-keys.ts";
@@ -18,6 +19,7 @@ import { type DynamoDbObserver, startEmbeddedDynamoDb } from "./embedded-dynamod
 import { createLocalHttpServer, type StaticFile } from "./http-server.ts";
 import { writeLocalEnv } from "./local-env.ts";
 import { LocalQueue } from "./local-queue.ts";
+import { startLocalWebhooks } from "./local-webhooks.ts";
 import { provisionChain } from "./provision-chain.ts";
 
 export const TABLE_NAME = "stele";
@@ -58,6 +60,8 @@ export interface LocalStack {
   readonly apiKey: string;
   readonly checkpointSigner: string;
   readonly queue: LocalQueue;
+  /** The in-process webhook delivery queue (delays honoured) and its dead letters. */
+  readonly webhookQueue: InProcessQueue;
   /** The chain anchored on, when anchoring is on. */
   readonly chain?: {
     readonly url: string;
@@ -151,6 +155,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "WARN",
     // CloudWatch EMF lines every second would drown the console; nothing reads them here.
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? "true",
+    // Webhooks: the in-process delivery queue; receivers on this machine may use plain http.
+    STELE_WEBHOOK_QUEUE_URL: "inprocess://webhooks",
+    STELE_WEBHOOK_ALLOW_HTTP_LOOPBACK: "true",
+    // Retained content: the dev-only software key, unless the caller chose (a test, KMS on moto).
+    STELE_CONTENT_CIPHER: process.env.STELE_CONTENT_CIPHER ?? "dev",
+    STELE_DEV_CONTENT_KEY: keys.contentKey,
   });
   // Set even when empty: a STELE_CHAINS from the caller's environment is not the stack's chain.
   // The fee ceiling keeps its default.
@@ -183,12 +193,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   await store.putApiKey({
     keyHash: sha256Hex(apiKey),
     keyId: "dev",
-    scopes: ["read", "write"],
+    scopes: ["read", "write", "manage-webhooks", "read-content", "erase-content"],
     label: "local dev key",
   });
 
   const accept = await import("../functions/accept-entries/handler.ts");
   const read = await import("../functions/read-api/handler.ts");
+  const content = await import("../functions/entry-content/handler.ts");
   const integrate = await import("../functions/integrate-ledgers/handler.ts");
   const ingest = await import("../functions/ingest-queue/handler.ts");
   const anchor =
@@ -201,7 +212,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
   const page = await building;
   const server = createLocalHttpServer({
-    functions: { "accept-entries": accept.handler, "read-api": read.handler },
+    functions: {
+      "accept-entries": accept.handler,
+      "read-api": read.handler,
+      "entry-content": content.handler,
+    },
     queue,
     onError,
     page: () => page.files,
@@ -245,8 +260,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     onError,
   );
 
+  const webhooks = await startLocalWebhooks({
+    notifyIntervalMs: Math.min(1000, options.integrateIntervalMs),
+    onError,
+  });
+
   return {
     url: `http://127.0.0.1:${port}`,
+    webhookQueue: webhooks.queue,
     apiKey,
     checkpointSigner: await createCheckpointSigner(config).address(),
     queue,
@@ -257,6 +278,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await stopQueue();
+      await webhooks.stop();
       await stopIntegrate();
       await stopAnchor();
       await embeddedChain?.stop();

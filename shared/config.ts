@@ -131,6 +131,31 @@ const configSchema = z
     STELE_REPLACE_AFTER_MS: z.coerce.number().int().min(1000).default(60_000),
     /** At most one new anchor per ledger this often (the anchorer itself runs more often). */
     STELE_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
+    /**
+     * The webhook delivery queue's URL (SQS), or `inprocess://<name>` for the local stack's
+     * in-process queue; unset: webhooks can be set but no event is sent.
+     */
+    STELE_WEBHOOK_QUEUE_URL: z.string().min(1).optional(),
+    /** Where deliveries that failed for 24 hours go (SQS; ignored with an in-process queue). */
+    STELE_WEBHOOK_DLQ_URL: z.string().min(1).optional(),
+    /** Tests only: where SQS (moto) listens. */
+    STELE_SQS_ENDPOINT: z.url().optional(),
+    /** The local stack and tests: webhooks may use http to 127.0.0.1 or localhost. */
+    STELE_WEBHOOK_ALLOW_HTTP_LOOPBACK: z.enum(["true", "false"]).default("false"),
+    /**
+     * Encrypted retention (`"retain": true`): kms wraps data keys with STELE_CONTENT_KEY_ID (a
+     * symmetric KMS key), dev with the dev-only software STELE_DEV_CONTENT_KEY; off refuses
+     * retain (400) and keeps no content.
+     */
+    STELE_CONTENT_CIPHER: z.enum(["kms", "dev", "off"]).default("off"),
+    STELE_CONTENT_KEY_ID: z.string().min(1).optional(),
+    /** The dev-only software content master key, 32 bytes hex (the local stack keeps it in its data dir). */
+    STELE_DEV_CONTENT_KEY: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, "64 lowercase hex characters")
+      .optional(),
+    /** A webhook POST not answered within this fails (and is retried later). */
+    STELE_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(10_000),
   })
   .superRefine((env, ctx) => {
     // The anchor key is checked where it is used (shared/wiring-chain.ts): only the anchor
@@ -140,6 +165,20 @@ const configSchema = z
         code: "custom",
         path: ["STELE_CHECKPOINT_KEY_ID"],
         message: "required with the kms signer",
+      });
+    }
+    if (env.STELE_CONTENT_CIPHER === "kms" && env.STELE_CONTENT_KEY_ID === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["STELE_CONTENT_KEY_ID"],
+        message: "required with the kms content cipher",
+      });
+    }
+    if (env.STELE_CONTENT_CIPHER === "dev" && env.STELE_DEV_CONTENT_KEY === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["STELE_DEV_CONTENT_KEY"],
+        message: "required with the dev content cipher",
       });
     }
     if (env.STELE_CHECKPOINT_SIGNER === "dev" && env.STELE_DEV_CHECKPOINT_KEY === undefined) {

@@ -16,6 +16,7 @@ import {
   foundEntriesSchema,
   type LogIdentity,
   logIdentitySchema,
+  subjectPageSchema,
 } from "./schemas.ts";
 
 function shaped<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
@@ -107,4 +108,16 @@ export async function getLogIdentity(api: ApiClient): Promise<LogIdentity> {
     await api.json("GET", "/v1/log", { auth: false }),
     "log identity",
   );
+}
+
+/** One page of a subject's events (GET /v1/subjects/{subject}/entries). */
+export async function getSubjectPage(
+  api: ApiClient,
+  subject: string,
+  ledger: string,
+  cursor?: string,
+) {
+  const query = `ledger=${segment(ledger)}&limit=1000${cursor === undefined ? "" : `&cursor=${segment(cursor)}`}`;
+  const value = await api.json("GET", `/v1/subjects/${segment(subject)}/entries?${query}`);
+  return shaped(subjectPageSchema, value, `history of ${subject}`);
 }

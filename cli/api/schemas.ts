@@ -47,3 +47,40 @@ export const logIdentitySchema = z.looseObject({
   ),
 });
 export type LogIdentity = z.infer<typeof logIdentitySchema>;
+
+/** GET /v1/subjects/{subject}/entries: one event and its link. */
+export const subjectEventSchema = z.looseObject({
+  sequence: z.number().int().positive(),
+  id: z.string().min(1),
+  kind: z.enum(["document", "transaction"]),
+  contentHash: hash32Hex,
+  eventType: z.string().optional(),
+  receivedAt: z.string(),
+  leafIndex: z.number().int().nonnegative(),
+  status: z.enum(ENTRY_STATUSES),
+  link: z.looseObject({
+    id: z.string().min(1),
+    contentHash: hash32Hex,
+    leafIndex: z.number().int().nonnegative(),
+    payload: z.looseObject({
+      format: z.literal("stele.subject-link.v1"),
+      tenant: z.string(),
+      ledger: z.string(),
+      subject: z.string(),
+      sequence: z.number().int().positive(),
+      eventType: z.string().optional(),
+      entry: z.looseObject({
+        id: z.string(),
+        contentHash: hash32Hex,
+        leafIndex: z.number().int().nonnegative(),
+      }),
+      previous: hash32Hex.nullable(),
+    }),
+  }),
+});
+export type SubjectEvent = z.infer<typeof subjectEventSchema>;
+
+export const subjectPageSchema = z.looseObject({
+  entries: z.array(subjectEventSchema),
+  next: z.string().nullable(),
+});

@@ -7,6 +7,12 @@ import { relative, resolve } from "node:path";
 import { toHex } from "../../shared/domain/bytes.ts";
 import { InvalidArgumentError } from "../../shared/domain/errors.ts";
 import { canonicalJson, transactionContentHash } from "../../shared/domain/proof/content-hash.ts";
+import {
+  EVENT_TYPE,
+  EVENT_TYPE_RULE,
+  SUBJECT_NAME,
+  SUBJECT_NAME_RULE,
+} from "../../shared/domain/subjects/subject-name.ts";
 import { postEntries } from "../api/endpoints.ts";
 import type { AcceptedEntry } from "../api/schemas.ts";
 import { type ApiFlags, apiContext } from "../context.ts";
@@ -29,6 +35,16 @@ export interface SubmitOptions extends ApiFlags {
   readonly upload?: boolean;
   readonly index?: string;
   readonly clientRef?: string;
+  /** Every entry of this run is an event of this subject, of this type. */
+  readonly subject?: string;
+  readonly eventType?: string;
+}
+
+/** What the entry says besides its content: clientRef, subject and eventType, as sent. */
+interface Labels {
+  readonly clientRef?: string;
+  readonly subject?: string;
+  readonly eventType?: string;
 }
 
 /** http-api-v1: a document sent as content is at most 256 KiB decoded. */
@@ -46,7 +62,7 @@ interface Planned {
   readonly absolutePath: string;
   readonly sizeBytes: number;
   readonly payloadJson?: string;
-  readonly clientRef?: string;
+  readonly labels: Labels;
   readonly jsonBytes: number;
 }
 
@@ -65,7 +81,7 @@ function clientRefFor(template: string | undefined, path: string): string | unde
 
 /** The entry's JSON in the request; content is read only when its batch is sent. */
 async function wireJson(entry: Planned, upload: boolean): Promise<string> {
-  const ref = entry.clientRef === undefined ? {} : { clientRef: entry.clientRef };
+  const ref = entry.labels;
   if (entry.kind === "transaction") {
     const head = JSON.stringify({ kind: "transaction", ...ref });
     return `${head.slice(0, -1)},"payload":${entry.payloadJson}}`;
@@ -86,10 +102,10 @@ function plannedJsonBytes(
     upload: boolean;
     sizeBytes: number;
     payloadJson?: string;
-    clientRef?: string | undefined;
+    labels: Labels;
   },
 ): number {
-  const ref = options.clientRef === undefined ? {} : { clientRef: options.clientRef };
+  const ref = options.labels;
   if (kind === "transaction")
     return (
       Buffer.byteLength(JSON.stringify({ kind, ...ref, payload: 0 })) -
@@ -121,6 +137,28 @@ async function readPayload(path: string): Promise<{ json: string; contentHash: s
   }
 }
 
+/** --subject and --event-type, checked as the API checks them. */
+function subjectLabelsOf(options: SubmitOptions): Labels {
+  const { subject, eventType } = options;
+  if (subject !== undefined && !SUBJECT_NAME.test(subject)) {
+    throw new UsageError(
+      `--subject ${JSON.stringify(subject)} is not a subject: ${SUBJECT_NAME_RULE}`,
+    );
+  }
+  if (eventType !== undefined && !EVENT_TYPE.test(eventType)) {
+    throw new UsageError(
+      `--event-type ${JSON.stringify(eventType)} is not one: ${EVENT_TYPE_RULE}`,
+    );
+  }
+  if (eventType !== undefined && subject === undefined) {
+    throw new UsageError("--event-type needs --subject: the subject the event happened to");
+  }
+  return {
+    ...(subject === undefined ? {} : { subject }),
+    ...(eventType === undefined ? {} : { eventType }),
+  };
+}
+
 /** Runs `work` over `items` with at most `limit` at once, keeping the order of results. */
 async function mapLimited<T, R>(
   items: readonly T[],
@@ -144,6 +182,7 @@ export async function runSubmit(args: readonly string[], options: SubmitOptions)
   if (args.length === 0 && payloadPaths.length === 0) {
     throw new UsageError("nothing to submit: name files or directories, or --payload <tx.json>");
   }
+  const subjectLabels = subjectLabelsOf(options);
   const { api, ledger } = await apiContext(options, true);
   const upload = options.upload === true;
   const indexPath = resolve(options.index ?? DEFAULT_INDEX);
@@ -175,19 +214,24 @@ export async function runSubmit(args: readonly string[], options: SubmitOptions)
   );
 
   const known = new Map<string, IndexRecord>();
-  // Records are known by their own ledger: an entry in ledger a does not stamp a file in b.
-  const keyOf = (inLedger: string, kind: string, contentHash: string) =>
-    `${inLedger}|${kind}|${contentHash}`;
+  // Records are known by their own ledger: an entry in ledger a does not stamp a file in b. An
+  // event of a subject is another entry than the same file stamped alone or for another event.
+  const keyOf = (
+    inLedger: string,
+    kind: string,
+    contentHash: string,
+    labels: { subject?: string | undefined; eventType?: string | undefined },
+  ) => `${inLedger}|${kind}|${contentHash}|${labels.subject ?? ""}|${labels.eventType ?? ""}`;
   for (const record of records)
-    known.set(keyOf(record.ledger, record.kind, record.contentHash), record);
+    known.set(keyOf(record.ledger, record.kind, record.contentHash, record), record);
   const recorded = new Set(
-    records.map((r) => `${r.path}|${keyOf(r.ledger, r.kind, r.contentHash)}`),
+    records.map((r) => `${r.path}|${keyOf(r.ledger, r.kind, r.contentHash, r)}`),
   );
   const planned = new Map<string, Planned>();
   let alreadyIndexed = 0;
   for (const item of [...documents, ...payloads]) {
     const path = indexPathOf(indexPath, item.file.path);
-    const key = keyOf(ledger, item.kind, item.contentHash);
+    const key = keyOf(ledger, item.kind, item.contentHash, subjectLabels);
     const earlier = known.get(key);
     if (earlier !== undefined) {
       alreadyIndexed++;
@@ -204,6 +248,7 @@ export async function runSubmit(args: readonly string[], options: SubmitOptions)
       continue;
     }
     const clientRef = clientRefFor(options.clientRef, path);
+    const labels: Labels = { ...(clientRef === undefined ? {} : { clientRef }), ...subjectLabels };
     planned.set(key, {
       kind: item.kind,
       contentHash: item.contentHash,
@@ -211,12 +256,12 @@ export async function runSubmit(args: readonly string[], options: SubmitOptions)
       absolutePath: item.file.path,
       sizeBytes: item.file.sizeBytes,
       ...(item.payloadJson === undefined ? {} : { payloadJson: item.payloadJson }),
-      ...(clientRef === undefined ? {} : { clientRef }),
+      labels,
       jsonBytes: plannedJsonBytes(item.kind, {
         upload,
         sizeBytes: item.file.sizeBytes,
         ...(item.payloadJson === undefined ? {} : { payloadJson: item.payloadJson }),
-        clientRef,
+        labels,
       }),
     });
   }
@@ -293,6 +338,8 @@ function recordsOf(batch: readonly Planned[], accepted: readonly AcceptedEntry[]
       ledger: answer.ledger,
       id: answer.id,
       receivedAt: answer.receivedAt,
+      ...(entry.labels.subject === undefined ? {} : { subject: entry.labels.subject }),
+      ...(entry.labels.eventType === undefined ? {} : { eventType: entry.labels.eventType }),
     }));
   });
 }

@@ -13,9 +13,12 @@ import { errorMiddleware } from "../../shared/http/error-middleware.ts";
 import { HttpError } from "../../shared/http/http-error.ts";
 import { jsonResponse } from "../../shared/http/problem.ts";
 import { header, jsonBody } from "../../shared/http/request.ts";
+import { webhookRoutes } from "../../shared/http/webhook-routes.ts";
 import { startTracing } from "../../shared/observability/tracing.ts";
 import { entriesRequestSchema } from "../../shared/schemas/entries-request.ts";
 import { createStore } from "../../shared/wiring.ts";
+import { createContentRetention } from "../../shared/wiring-content.ts";
+import { createWebhookStore } from "../../shared/wiring-webhooks.ts";
 
 const config = loadConfig(process.env);
 const logger = new Logger({ serviceName: "stele" });
@@ -24,7 +27,20 @@ const clients = tracing.clients;
 const store = createStore(config, clients);
 const guard = new ApiKeyGuard(store, systemClock.nowMs);
 const ledgers = new LedgerRegistry(store);
-const deps = { entries: store, clock: systemClock, random: systemRandom };
+// Encrypted retention ("retain": true), when a content key is configured.
+const contents = createContentRetention(config, clients);
+const deps = {
+  entries: store,
+  clock: systemClock,
+  random: systemRandom,
+  ...(contents === undefined ? {} : { contents }),
+};
+const webhookDeps = {
+  webhooks: createWebhookStore(config, clients),
+  clock: systemClock,
+  random: systemRandom,
+  allowHttpLoopback: config.STELE_WEBHOOK_ALLOW_HTTP_LOOPBACK === "true",
+};
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -54,6 +70,8 @@ async function postEntries(event: APIGatewayProxyEventV2) {
   return jsonResponse(202, { entries });
 }
 
-export const handler = middy(dispatch({ "POST /v1/entries": postEntries }))
+export const handler = middy(
+  dispatch({ "POST /v1/entries": postEntries, ...webhookRoutes(guard, webhookDeps) }),
+)
   .use(tracing.middleware)
   .use(errorMiddleware(logger));

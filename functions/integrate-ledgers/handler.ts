@@ -31,6 +31,7 @@ const deps = {
   entries: store,
   log: store,
   signer: createCheckpointSigner(config, clients),
+  subjects: store,
   originOf: ledgerOrigin(config),
 };
 

@@ -5,13 +5,20 @@ import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { systemClock } from "../../shared/adapters/system/system-clock.ts";
 import { CachedLogReads, cachedRecentAnchors } from "../../shared/app/cached-log-reads.ts";
 import { getCertificate } from "../../shared/app/certificate.ts";
+import { listCheckpoints } from "../../shared/app/list-checkpoints.ts";
 import { findByContentHash, getEntry, getProof } from "../../shared/app/read-entries.ts";
 import { getConsistency, getLatestCheckpoint } from "../../shared/app/read-log.ts";
+import {
+  DEFAULT_SUBJECT_PAGE,
+  listSubjectEntries,
+  MAX_SUBJECT_PAGE,
+} from "../../shared/app/read-subjects.ts";
 import { readTile } from "../../shared/app/read-tiles.ts";
 import { loadConfig } from "../../shared/config.ts";
-import { LEDGER_NAME } from "../../shared/domain/ledger/ledger-name.ts";
+import { DEFAULT_LEDGER, LEDGER_NAME } from "../../shared/domain/ledger/ledger-name.ts";
 import { parseTilePath } from "../../shared/domain/merkle/tile-id.ts";
 import { checkpointNote } from "../../shared/domain/proof/checkpoint-note.ts";
+import { SUBJECT_NAME, SUBJECT_NAME_RULE } from "../../shared/domain/subjects/subject-name.ts";
 import { ApiKeyGuard, readerOf } from "../../shared/http/auth.ts";
 import { certificatePageHtml } from "../../shared/http/certificate/certificate-page.ts";
 import { qrCodeSvg } from "../../shared/http/certificate/qr-code.ts";
@@ -132,7 +139,7 @@ export const handler = middy(
       const reader = readerOf(await guard.require(event, "read"));
       const apiUrl = requestBaseUrl(event);
       const certificate = await getCertificate(
-        { ...deps, checkpointSigner: () => signer.address() },
+        { ...deps, subjects: store, checkpointSigner: () => signer.address() },
         pathParam(event, "id"),
         reader,
         { apiUrl, verifyPageUrl: config.STELE_VERIFY_PAGE_URL ?? `${apiUrl}/` },
@@ -154,6 +161,42 @@ export const handler = middy(
         entries: await findByContentHash(deps, contentHash.toLowerCase(), reader, ledger),
       });
     },
+    "GET /v1/subjects/{subject}/entries": async (event) => {
+      const reader = readerOf(await guard.require(event, "read"));
+      const subject = pathParam(event, "subject");
+      if (!SUBJECT_NAME.test(subject)) {
+        throw new HttpError(
+          404,
+          `there is no subject ${JSON.stringify(subject)}: subjects are ${SUBJECT_NAME_RULE}`,
+        );
+      }
+      const query = event.queryStringParameters ?? {};
+      const ledger = query.ledger ?? DEFAULT_LEDGER;
+      if (!LEDGER_NAME.test(ledger)) {
+        throw new HttpError(400, "ledger must be a ledger name", {
+          errors: [{ path: "ledger", message: "a ledger name" }],
+        });
+      }
+      const limit = query.limit === undefined ? DEFAULT_SUBJECT_PAGE : countParam(event, "limit");
+      if (limit < 1 || limit > MAX_SUBJECT_PAGE) {
+        throw new HttpError(400, `limit must be 1 to ${MAX_SUBJECT_PAGE}`, {
+          errors: [{ path: "limit", message: `1 to ${MAX_SUBJECT_PAGE}` }],
+        });
+      }
+      return jsonResponse(
+        200,
+        await listSubjectEntries(
+          { subjects: store, ...(anchors === undefined ? {} : { anchors }) },
+          reader,
+          subject,
+          {
+            ledger,
+            limit,
+            ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+          },
+        ),
+      );
+    },
     "GET /v1/ledgers/{ledger}/checkpoint": async (event) => {
       const anchored = booleanParam(event, "anchored");
       const ledger = ledgerParam(event);
@@ -170,6 +213,18 @@ export const handler = middy(
       return jsonResponse(
         200,
         await getConsistency(store, ledger, countParam(event, "from"), countParam(event, "to")),
+      );
+    },
+    "GET /v1/ledgers/{ledger}/checkpoints": async (event) => {
+      const ledger = ledgerParam(event);
+      const query = event.queryStringParameters ?? {};
+      const chainIds = config.STELE_CHAINS.map((chain) => chain.chainId);
+      return jsonResponse(
+        200,
+        await listCheckpoints({ log: store, anchors: { store, chainIds } }, ledger, {
+          ...(query.after === undefined ? {} : { after: countParam(event, "after") }),
+          ...(query.limit === undefined ? {} : { limit: countParam(event, "limit") }),
+        }),
       );
     },
     "GET /v1/ledgers/{ledger}/tile/{tile+}": tileRoute,

@@ -58,6 +58,7 @@ export class SteleHttpApi extends Construct {
         props.functions["accept-entries"],
       ),
       "read-api": new HttpLambdaIntegration("ReadApi", props.functions["read-api"]),
+      "entry-content": new HttpLambdaIntegration("EntryContent", props.functions["entry-content"]),
     } satisfies Record<RouteFunction, HttpLambdaIntegration>;
     this.api = new HttpApi(this, "Api", {
       description: "Stele HTTP API v1",

@@ -8,6 +8,7 @@ import { Construct } from "constructs";
 import { FUNCTION_NAMES, type FunctionName } from "../catalog.ts";
 import type { StageSettings } from "../stages.ts";
 import { grantRpcUrlsRead, steleChainsJson } from "./anchor-chains.ts";
+import type { ContentKey } from "./content-key.ts";
 import { METRICS_NAMESPACE, SERVICE_NAME } from "./metric-names.ts";
 import type { SigningKey } from "./signing-key.ts";
 import { SteleFunction } from "./stele-function.ts";
@@ -19,6 +20,8 @@ export interface ServiceFunctionsProps {
   readonly storage: Storage;
   readonly checkpointKey: SigningKey;
   readonly anchorKey: SigningKey;
+  /** Wraps retained content's data keys: accept-entries makes them, entry-content unwraps them. */
+  readonly contentKey: ContentKey;
   /** The verify page that certificates link to (read-api). */
   readonly verifyPageUrl: string;
 }
@@ -28,7 +31,7 @@ export class ServiceFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceFunctionsProps) {
     super(scope, id);
-    const { settings, storage, checkpointKey, anchorKey } = props;
+    const { settings, storage, checkpointKey, anchorKey, contentKey } = props;
     // Every function parses the whole config at start, so each gets what it requires: the
     // table, the origin prefix, and the checkpoint key id (the kms signer is the default).
     const common = {
@@ -47,8 +50,13 @@ export class ServiceFunctions extends Construct {
       STELE_ANCHOR_SIGNER: "kms",
       STELE_ANCHOR_KEY_ID: anchorKey.key.keyId,
     };
+    const content = {
+      STELE_CONTENT_CIPHER: "kms",
+      STELE_CONTENT_KEY_ID: contentKey.key.keyArn,
+    };
     const environment: Record<FunctionName, Record<string, string>> = {
-      "accept-entries": common,
+      "accept-entries": { ...common, ...content },
+      "entry-content": { ...common, ...content },
       "read-api": { ...common, ...chains, STELE_VERIFY_PAGE_URL: props.verifyPageUrl },
       "ingest-queue": common,
       "integrate-ledgers": {
@@ -61,8 +69,15 @@ export class ServiceFunctions extends Construct {
         STELE_ANCHOR_INTERVAL_MS: String(settings.anchor.intervalMs),
         STELE_REPLACE_AFTER_MS: String(settings.anchor.replaceAfterMs),
       },
+      // The webhook queue's URLs are added where the queue is made (webhook-delivery.ts).
+      "notify-webhooks": { ...common, ...chains },
+      "deliver-webhooks": common,
     };
-    const single = new Set<FunctionName>(["integrate-ledgers", "anchor-checkpoints"]);
+    const single = new Set<FunctionName>([
+      "integrate-ledgers",
+      "anchor-checkpoints",
+      "notify-webhooks",
+    ]);
     const removalPolicy = settings.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const entries = FUNCTION_NAMES.map((name) => {
       const fn = new SteleFunction(this, name, {
@@ -85,5 +100,7 @@ export class ServiceFunctions extends Construct {
     anchorKey.signOnlyBy(byName["anchor-checkpoints"].role);
     anchorKey.publicKeyReadBy(byName["anchor-checkpoints"].role);
     grantRpcUrlsRead(byName["anchor-checkpoints"].role, settings.chains);
+    contentKey.generateDataKeysBy(byName["accept-entries"].role);
+    contentKey.decryptDataKeysBy(byName["entry-content"].role);
   }
 }

@@ -10,10 +10,14 @@ import type { TableOperation } from "./storage.ts";
 export const TABLE_ACCESS: Record<FunctionName, readonly TableOperation[]> = {
   // getApiKey, claimIdempotencyKey (GetItem, PutItem); registerLedger (PutItem); putBatch
   // without an Idempotency-Key (BatchWriteItem), restoreBatch with one (PutItem, getBatch: Query).
-  "accept-entries": ["GetItem", "PutItem", "BatchWriteItem", "Query"],
+  // PUT and GET /v1/webhook (PutItem, GetItem); DELETE /v1/webhook (DeleteItem).
+  // Retained content: putNewContents (BatchWriteItem), restoreContents (PutItem).
+  "accept-entries": ["GetItem", "PutItem", "BatchWriteItem", "Query", "DeleteItem"],
   // Read-only: getApiKey, getHead, getCheckpoint (GetItem); getBatch, listLedgers,
   // findByContentHash, recentAnchors (Query); tiles (BatchGetItem).
   "read-api": ["GetItem", "Query", "BatchGetItem"],
+  // getApiKey, getContent (GetItem); getBatch (Query); eraseContent (UpdateItem).
+  "entry-content": ["GetItem", "Query", "UpdateItem"],
   // Always with an idempotency key (the message id): claimIdempotencyKey (PutItem, GetItem),
   // registerLedger (PutItem), restoreBatch (PutItem, getBatch: Query); never putBatch.
   "ingest-queue": ["GetItem", "PutItem", "Query"],
@@ -32,4 +36,10 @@ export const TABLE_ACCESS: Record<FunctionName, readonly TableOperation[]> = {
   ],
   // listLedgers, recentAnchors (Query); getHead (GetItem); putAnchor (PutItem).
   "anchor-checkpoints": ["GetItem", "Query", "PutItem"],
+  // listWebhooks, listLedgers, recentAnchors, nextCheckpointSize (Query); getHead, getCursor,
+  // readPlan (GetItem); batchOwners (BatchGetItem); putCursor (PutItem).
+  "notify-webhooks": ["GetItem", "Query", "BatchGetItem", "PutItem"],
+  // getWebhook (GetItem); claimDelivery, markDelivered (PutItem, GetItem); releaseDelivery after
+  // a failed POST (DeleteItem); getBatch (Query).
+  "deliver-webhooks": ["GetItem", "PutItem", "DeleteItem", "Query"],
 };

@@ -5,6 +5,7 @@
  */
 import { Annotations, CfnOutput, RemovalPolicy, Stack, type StackProps, Tags } from "aws-cdk-lib";
 import type { Construct } from "constructs";
+import { ContentKey } from "../constructs/content-key.ts";
 import { SteleHttpApi } from "../constructs/http-api.ts";
 import { IngestQueue } from "../constructs/ingest-queue.ts";
 import { LoopSchedules } from "../constructs/loop-schedules.ts";
@@ -14,6 +15,7 @@ import { ServiceFunctions } from "../constructs/service-functions.ts";
 import { SigningKey } from "../constructs/signing-key.ts";
 import { Storage } from "../constructs/storage.ts";
 import { VerifyPage } from "../constructs/verify-page.ts";
+import { WebhookDelivery } from "../constructs/webhook-delivery.ts";
 import { EXAMPLE_ORIGIN_SUFFIX, type StageName, type StageSettings } from "../stages.ts";
 
 export interface SteleStackProps extends StackProps {
@@ -25,12 +27,14 @@ export class SteleStack extends Stack {
   readonly storage: Storage;
   readonly checkpointKey: SigningKey;
   readonly anchorKey: SigningKey;
+  readonly contentKey: ContentKey;
   readonly functions: ServiceFunctions;
   readonly api: SteleHttpApi;
   readonly ingest: IngestQueue;
   readonly schedules: LoopSchedules;
   readonly alarms: ServiceAlarms;
   readonly verifyPage: VerifyPage;
+  readonly webhooks: WebhookDelivery;
 
   constructor(scope: Construct, id: string, props: SteleStackProps) {
     super(scope, id, props);
@@ -53,6 +57,11 @@ export class SteleStack extends Stack {
       description: `Stele ${stage} anchor key: signs anchor transactions on every chain`,
       alias: `alias/stele-${stage}-anchor`,
     });
+    const contentKey = new ContentKey(this, "ContentKey", {
+      description: `Stele ${stage} content key: wraps the data keys of retained entry content`,
+      alias: `alias/stele-${stage}-content`,
+      protectData: settings.protectData,
+    });
     const verifyPage = new VerifyPage(this, "VerifyPage");
     const functions = new ServiceFunctions(this, "Functions", {
       settings,
@@ -60,11 +69,16 @@ export class SteleStack extends Stack {
       storage,
       checkpointKey,
       anchorKey,
+      contentKey,
     });
     const fns = functions.byName;
 
     const api = new SteleHttpApi(this, "Http", {
-      functions: { "accept-entries": fns["accept-entries"].fn, "read-api": fns["read-api"].fn },
+      functions: {
+        "accept-entries": fns["accept-entries"].fn,
+        "read-api": fns["read-api"].fn,
+        "entry-content": fns["entry-content"].fn,
+      },
       throttleBurstLimit: settings.api.throttleBurstLimit,
       throttleRateLimit: settings.api.throttleRateLimit,
       logRetention: settings.logRetentionDays,
@@ -72,6 +86,11 @@ export class SteleStack extends Stack {
     });
     const ingest = new IngestQueue(this, "Ingest", {
       consumer: fns["ingest-queue"],
+      removalPolicy,
+    });
+    const webhooks = new WebhookDelivery(this, "Webhooks", {
+      notifier: fns["notify-webhooks"],
+      deliverer: fns["deliver-webhooks"],
       removalPolicy,
     });
     const schedules = new LoopSchedules(this, "Schedules", {
@@ -90,6 +109,13 @@ export class SteleStack extends Stack {
           // With no chain there is nothing to anchor: the schedule waits, disabled.
           enabled: settings.chains.length > 0,
         },
+        {
+          // Webhook events follow integrate's pace (entry.sequenced within a second or two).
+          name: "notify-webhooks",
+          function: fns["notify-webhooks"],
+          input: { runForMs: settings.integrate.runForMs, everyMs: settings.integrate.everyMs },
+          enabled: true,
+        },
       ],
     });
     const alarms = new ServiceAlarms(this, "Alarms", {
@@ -99,6 +125,7 @@ export class SteleStack extends Stack {
       deadLetterQueues: {
         IngestDeadLetters: ingest.deadLetterQueue,
         ScheduleDeadLetters: schedules.deadLetterQueue,
+        WebhookDeadLetters: webhooks.deadLetterQueue,
       },
       removalPolicy,
     });
@@ -112,12 +139,14 @@ export class SteleStack extends Stack {
     this.storage = storage;
     this.checkpointKey = checkpointKey;
     this.anchorKey = anchorKey;
+    this.contentKey = contentKey;
     this.functions = functions;
     this.api = api;
     this.ingest = ingest;
     this.schedules = schedules;
     this.alarms = alarms;
     this.verifyPage = verifyPage;
+    this.webhooks = webhooks;
 
     new CfnOutput(this, "ApiUrl", { value: api.url, description: "The HTTP API's base URL" });
     new CfnOutput(this, "VerifyPageUrl", {
@@ -132,6 +161,10 @@ export class SteleStack extends Stack {
     new CfnOutput(this, "AnchorKeyId", {
       value: anchorKey.key.keyId,
       description: "KMS key id of the anchor signer: authorise and fund its address",
+    });
+    new CfnOutput(this, "ContentKeyId", {
+      value: contentKey.key.keyId,
+      description: "KMS key id of the content key (wraps retained content's data keys)",
     });
     new CfnOutput(this, "IngestQueueUrl", { value: ingest.queue.queueUrl });
     new CfnOutput(this, "IngestQueueSendPolicyArn", {

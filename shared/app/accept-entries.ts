@@ -11,11 +11,18 @@ import type { Clock } from "../ports/clock.ts";
 import type { EntryStore } from "../ports/entry-store.ts";
 import type { RandomSource } from "../ports/random-source.ts";
 import type { EntriesRequest, EntryRequest } from "../schemas/entries-request.ts";
+import {
+  assertRetainable,
+  type ContentRetention,
+  keepRetainedContent,
+} from "./retained-content.ts";
 
 export interface AcceptDeps {
   readonly entries: EntryStore;
   readonly clock: Clock;
   readonly random: RandomSource;
+  /** Where `"retain": true` content goes; absent: such entries are refused (400). */
+  readonly contents?: ContentRetention;
 }
 
 export interface AcceptOptions {
@@ -38,21 +45,29 @@ export interface AcceptedEntry {
   readonly receivedAt: string;
   readonly status: "pending";
   readonly clientRef?: string;
+  readonly subject?: string;
+  readonly eventType?: string;
+  readonly retained?: true;
 }
 
-/** What a document or payload commits to; content itself is hashed here and not kept. */
+/** What a document or payload commits to; content is hashed here and kept only with retain. */
 function toBatchEntry(entry: EntryRequest): BatchEntry {
-  const clientRef = entry.clientRef === undefined ? {} : { clientRef: entry.clientRef };
+  const labels = {
+    ...(entry.clientRef === undefined ? {} : { clientRef: entry.clientRef }),
+    ...(entry.subject === undefined ? {} : { subject: entry.subject }),
+    ...(entry.eventType === undefined ? {} : { eventType: entry.eventType }),
+    ...(entry.retain === true ? { retained: true as const } : {}),
+  };
   if (entry.kind === "transaction") {
     return {
       kind: "transaction",
       contentHash: toHex(transactionContentHash(entry.payload)),
-      ...clientRef,
+      ...labels,
     };
   }
   const contentHash =
     entry.contentHash ?? toHex(documentContentHash(fromBase64(entry.content ?? "")));
-  return { kind: "document", contentHash, ...clientRef };
+  return { kind: "document", contentHash, ...labels };
 }
 
 /** The answer for a stored batch: its entries in request order. */
@@ -65,6 +80,9 @@ export function acceptedEntries(batch: Batch): AcceptedEntry[] {
     receivedAt: batch.receivedAt,
     status: "pending",
     ...(entry.clientRef === undefined ? {} : { clientRef: entry.clientRef }),
+    ...(entry.subject === undefined ? {} : { subject: entry.subject }),
+    ...(entry.eventType === undefined ? {} : { eventType: entry.eventType }),
+    ...(entry.retained === true ? { retained: true as const } : {}),
   }));
 }
 
@@ -82,7 +100,10 @@ export async function acceptEntries(
     entries: request.entries.map(toBatchEntry),
   };
   const { idempotency } = options;
+  assertRetainable(deps.contents, request);
   if (idempotency === undefined) {
+    // Retained content first: an acknowledged entry always has its content stored.
+    await keepRetainedContent(deps.contents, batch, request, "new");
     await deps.entries.putBatch(batch);
     return acceptedEntries(batch);
   }
@@ -95,7 +116,9 @@ export async function acceptEntries(
   }
   // Whether this is the first attempt or a retry (whose first attempt may have died before
   // storing the batch), restoreBatch never overwrites a batch a concurrent attempt stored and
-  // integrate may already have sequenced.
+  // integrate may already have sequenced. Contents go under the first batch's ids, never over
+  // one kept or erased since.
+  await keepRetainedContent(deps.contents, first.batch, request, "restore");
   await deps.entries.restoreBatch(first.batch);
   return acceptedEntries(first.batch);
 }

@@ -17,7 +17,8 @@ export interface AnchoredView {
   readonly final?: { readonly treeSize: number; readonly anchors: readonly Anchor[] };
 }
 
-function toBundleAnchor(record: AnchorRecord): Anchor | undefined {
+/** The bundle form of a record whose anchor stands (included or final), else undefined. */
+export function toBundleAnchor(record: AnchorRecord): Anchor | undefined {
   const { inclusion } = record;
   if (inclusion === undefined || (record.status !== "included" && record.status !== "final"))
     return undefined;

@@ -5,7 +5,12 @@
  */
 import type { ProofBundle } from "../domain/proof/bundle-schema.ts";
 import { verifyPageLink } from "../domain/proof/verify-link.ts";
+import type { SubjectStore } from "../ports/subject-store.ts";
 import { type EntryView, getEntry, getProof, type ReadDeps, type Reader } from "./read-entries.ts";
+import { listSubjectEntries, type SubjectPage } from "./read-subjects.ts";
+
+/** Events of the entry's subject a certificate shows (the rest are a link away). */
+export const CERTIFICATE_TIMELINE_EVENTS = 100;
 
 export interface CertificateLinks {
   /** The API's base URL, which the verify page fetches the proof from. */
@@ -23,11 +28,16 @@ export interface Certificate {
   readonly verifyLink: string;
   /** Whether the service anchors at all (else no anchor will ever follow). */
   readonly anchoring: boolean;
+  /** For an event of a subject: the subject's history, from its first event. */
+  readonly timeline?: SubjectPage;
 }
 
 /** Throws NotFoundError for an unknown entry, NotYetError before a signed checkpoint covers it. */
 export async function getCertificate(
-  deps: ReadDeps & { readonly checkpointSigner: () => Promise<string> },
+  deps: ReadDeps & {
+    readonly checkpointSigner: () => Promise<string>;
+    readonly subjects: SubjectStore;
+  },
   id: string,
   reader: Reader,
   links: CertificateLinks,
@@ -39,9 +49,18 @@ export async function getCertificate(
     getEntry(deps, id, reader),
     deps.checkpointSigner(),
   ]);
+  // The subject's events are recorded before the checkpoint that covers them is signed.
+  const timeline =
+    entry.subject === undefined || entry.linkFor !== undefined
+      ? undefined
+      : await listSubjectEntries(deps, reader, entry.subject, {
+          ledger: entry.ledger,
+          limit: CERTIFICATE_TIMELINE_EVENTS,
+        });
   return {
     entry,
     bundle,
+    ...(timeline === undefined ? {} : { timeline }),
     checkpointSigner,
     verifyLink: verifyPageLink(links.verifyPageUrl, { entry: id, api: links.apiUrl }),
     anchoring: deps.anchors !== undefined,

@@ -15,14 +15,18 @@ import { appendLeaves } from "../domain/merkle/append-leaves.ts";
 import { appendEntryTiles } from "../domain/merkle/entry-tiles.ts";
 import { hashLeaves32 } from "../domain/merkle/sha256-batch.ts";
 import { checkpointBody } from "../domain/proof/checkpoint.ts";
+import { subjectEntryCount } from "../domain/subjects/plan-links.ts";
 import type { CheckpointSigner } from "../ports/checkpoint-signer.ts";
 import type { EntryStore } from "../ports/entry-store.ts";
 import type { LogStore, SequencingPlan, StoredCheckpoint } from "../ports/log-store.ts";
+import type { SubjectStore } from "../ports/subject-store.ts";
+import { linkSubjects } from "./link-subjects.ts";
 
 export interface IntegrateDeps {
   readonly entries: EntryStore;
   readonly log: LogStore;
   readonly signer: CheckpointSigner;
+  readonly subjects: SubjectStore;
   /** The checkpoint origin of a ledger. */
   readonly originOf: (ledger: string) => string;
 }
@@ -55,12 +59,16 @@ async function draftPlan(
   const pending = await deps.entries.listPending(ledger, Math.min(maxEntries, MAX_PLAN_BATCHES));
   const batches: { batchId: string; firstLeafIndex: number }[] = [];
   let size = fromSize;
+  let links = 0;
   for (const batch of pending) {
-    if (batches.length > 0 && size - fromSize + batch.entries.length > maxEntries) break;
+    const leaves = batch.entries.length + subjectEntryCount(batch);
+    if (batches.length > 0 && size + links - fromSize + leaves > maxEntries) break;
     batches.push({ batchId: batch.batchId, firstLeafIndex: size });
     size += batch.entries.length;
+    links += subjectEntryCount(batch);
   }
-  const plan: SequencingPlan = { ledger, fromSize, toSize: size, batches };
+  // The batches' entries, then a link for each entry that names a subject (see link-subjects).
+  const plan: SequencingPlan = { ledger, fromSize, toSize: size + links, batches };
   return { plan, loaded: new Map(pending.map((batch) => [batch.batchId, batch])) };
 }
 
@@ -114,12 +122,19 @@ export async function integrate(
     plan = await deps.log.claimPlan(draft.plan);
     loaded = draft.loaded;
   }
-  const batches = await loadBatches(deps, plan, loaded);
+  const eventBatches = await loadBatches(deps, plan, loaded);
+  const planned = eventBatches.map((batch, i) => ({
+    batch,
+    firstLeafIndex: plan.batches[i]?.firstLeafIndex ?? 0,
+  }));
+  const linked = await linkSubjects(deps, plan, planned);
+  const batches = [...planned, ...linked.batches].map(({ batch }) => batch);
+  const firstLeaves = [...planned, ...linked.batches].map(({ firstLeafIndex }) => firstLeafIndex);
 
   const contentHashes = new Uint8Array((plan.toSize - plan.fromSize) * 32);
   const index: { contentHash: string; ledger: string; entryId: string; leafIndex: number }[] = [];
   batches.forEach((batch, i) => {
-    const firstLeafIndex = plan.batches[i]?.firstLeafIndex ?? 0;
+    const firstLeafIndex = firstLeaves[i] ?? 0;
     batch.entries.forEach((entry, position) => {
       const leafIndex = firstLeafIndex + position;
       contentHashes.set(fromHex(entry.contentHash), (leafIndex - plan.fromSize) * 32);
@@ -143,11 +158,11 @@ export async function integrate(
   // tiles, before the checkpoint that covers them, and are as idempotent.
   await deps.log.writeTiles(ledger, [...entryTiles, ...appended.tiles]);
   await deps.entries.putContentIndex(index);
+  await Promise.all(linked.batches.map(({ batch }) => deps.entries.storeBatch(batch)));
   await Promise.all(
-    batches.map((batch, i) =>
-      deps.entries.markSequenced(batch, plan.batches[i]?.firstLeafIndex ?? 0),
-    ),
+    batches.map((batch, i) => deps.entries.markSequenced(batch, firstLeaves[i] ?? 0)),
   );
+  await linked.record();
   const checkpoint = await signCheckpoint(deps, ledger, plan.toSize, appended.rootHash);
   // False only when a concurrent run of this same plan published first: the same result.
   await deps.log.advanceHead(plan.fromSize, { ledger, treeSize: plan.toSize, checkpoint });

@@ -23,6 +23,12 @@ export interface EntryView {
   readonly status: EntryStatus;
   readonly leafIndex?: number;
   readonly clientRef?: string;
+  readonly subject?: string;
+  readonly eventType?: string;
+  /** On a subject link: the event entry it links into the subject's chain. */
+  readonly linkFor?: string;
+  /** Sent with `"retain": true`: GET /v1/entries/{id}/content serves its content. */
+  readonly retained?: true;
 }
 
 export interface ReadDeps {
@@ -49,6 +55,10 @@ function viewOf(batch: Batch, position: number): EntryView {
     status: sequenced ? "sequenced" : "pending",
     ...(sequenced ? { leafIndex: batch.firstLeafIndex + position } : {}),
     ...(entry.clientRef === undefined ? {} : { clientRef: entry.clientRef }),
+    ...(entry.subject === undefined ? {} : { subject: entry.subject }),
+    ...(entry.eventType === undefined ? {} : { eventType: entry.eventType }),
+    ...(entry.linkFor === undefined ? {} : { linkFor: entry.linkFor }),
+    ...(entry.retained === true ? { retained: true as const } : {}),
   };
 }
 

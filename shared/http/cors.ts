@@ -7,7 +7,7 @@
  */
 export const CORS = {
   allowOrigins: ["*"],
-  allowMethods: ["GET", "POST"],
+  allowMethods: ["GET", "POST", "PUT", "DELETE"],
   allowHeaders: ["authorization", "content-type", "idempotency-key"],
   /** Headers a browser client may read: Retry-After tells it when a proof will be ready. */
   exposeHeaders: ["retry-after", "www-authenticate"],

@@ -4,10 +4,10 @@
  */
 import type { ApiScope } from "../ports/api-key-store.ts";
 
-export type FunctionName = "accept-entries" | "read-api";
+export type FunctionName = "accept-entries" | "read-api" | "entry-content";
 
 export interface Route {
-  readonly method: "GET" | "POST";
+  readonly method: "GET" | "POST" | "PUT" | "DELETE";
   /** API Gateway route syntax: `{name}` is one path segment, a last `{name+}` the rest of the path. */
   readonly path: string;
   readonly fn: FunctionName;
@@ -21,9 +21,20 @@ export const ROUTES: readonly Route[] = [
   { method: "GET", path: "/v1/entries/{id}", fn: "read-api", scope: "read" },
   { method: "GET", path: "/v1/entries/{id}/proof", fn: "read-api", scope: "read" },
   { method: "GET", path: "/v1/entries/{id}/certificate", fn: "read-api", scope: "read" },
+  // Retained content: its own function, the only one that may decrypt (kms:Decrypt).
+  { method: "GET", path: "/v1/entries/{id}/content", fn: "entry-content", scope: "read-content" },
+  {
+    method: "DELETE",
+    path: "/v1/entries/{id}/content",
+    fn: "entry-content",
+    scope: "erase-content",
+  },
   { method: "GET", path: "/v1/proofs", fn: "read-api", scope: "read" },
+  { method: "GET", path: "/v1/subjects/{subject}/entries", fn: "read-api", scope: "read" },
   { method: "GET", path: "/v1/ledgers/{ledger}/checkpoint", fn: "read-api", scope: null },
   { method: "GET", path: "/v1/ledgers/{ledger}/consistency", fn: "read-api", scope: null },
+  // Every published checkpoint with its anchors, oldest first: what an export needs.
+  { method: "GET", path: "/v1/ledgers/{ledger}/checkpoints", fn: "read-api", scope: null },
   // C2SP tlog-tiles hash tiles: `{tile+}` is the rest of the path (`0/x001/234.p/5`).
   { method: "GET", path: "/v1/ledgers/{ledger}/tile/{tile+}", fn: "read-api", scope: null },
   // The same tiles under a prefix whose `checkpoint` is the signed note, as tlog tools expect
@@ -31,6 +42,10 @@ export const ROUTES: readonly Route[] = [
   { method: "GET", path: "/v1/tlog/{ledger}/checkpoint", fn: "read-api", scope: null },
   { method: "GET", path: "/v1/tlog/{ledger}/tile/{tile+}", fn: "read-api", scope: null },
   { method: "GET", path: "/v1/log", fn: "read-api", scope: null },
+  // The tenant's webhook (shared/http/webhook-routes.ts), served with the other writes.
+  { method: "PUT", path: "/v1/webhook", fn: "accept-entries", scope: "manage-webhooks" },
+  { method: "GET", path: "/v1/webhook", fn: "accept-entries", scope: "manage-webhooks" },
+  { method: "DELETE", path: "/v1/webhook", fn: "accept-entries", scope: "manage-webhooks" },
   { method: "GET", path: "/v1/openapi.json", fn: "read-api", scope: null },
   { method: "GET", path: "/v1/docs", fn: "read-api", scope: null },
 ];

@@ -48,4 +48,11 @@ export interface AnchorStore {
   putAnchor(record: AnchorRecord): Promise<void>;
   /** The newest records of a ledger on a chain, highest treeSize (then attempt) first. */
   recentAnchors(ledger: string, chainId: number, limit: number): Promise<AnchorRecord[]>;
+  /** Every record of a ledger on a chain with fromSize <= treeSize <= throughSize, oldest first. */
+  anchorsBetween(
+    ledger: string,
+    chainId: number,
+    fromSize: number,
+    throughSize: number,
+  ): Promise<AnchorRecord[]>;
 }

@@ -1,6 +1,11 @@
 /** Port: API keys, stored only as SHA-256 hashes. */
 
-export type ApiScope = "read" | "write";
+/** manage-webhooks: set, read and delete the tenant's webhook (PUT/GET/DELETE /v1/webhook). */
+/**
+ * read-content / erase-content: GET / DELETE /v1/entries/{id}/content, the retained content of
+ * the tenant's entries (not implied by read: content is more than its hash).
+ */
+export type ApiScope = "read" | "write" | "manage-webhooks" | "read-content" | "erase-content";
 
 export interface ApiKeyRecord {
   /** SHA-256 hex of the key; the key itself is never stored. */

@@ -29,6 +29,11 @@ export interface EntryStore {
    * or not, is never overwritten) and marks it pending again unless it is already sequenced.
    */
   restoreBatch(batch: Batch): Promise<void>;
+  /**
+   * Stores a batch that integrate itself writes (a subject link batch), whose leaves its plan
+   * already decides: not marked pending. Idempotent: a rerun of the plan stores the same batch.
+   */
+  storeBatch(batch: Batch): Promise<void>;
   /** Stores `record` unless its (scope, key) is taken; returns whichever record holds the key. */
   claimIdempotencyKey(record: IdempotencyRecord): Promise<IdempotencyRecord>;
   /** The batch, with firstLeafIndex once sequenced (strongly consistent read). */

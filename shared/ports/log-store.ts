@@ -21,6 +21,10 @@ export interface LedgerHead {
 export interface SequencingPlan {
   readonly ledger: string;
   readonly fromSize: number;
+  /**
+   * The batches' entries end before it when some name a subject: their links (one per such
+   * entry, computed by the run from the batches, shared/app/link-subjects.ts) fill the rest.
+   */
   readonly toSize: number;
   readonly batches: readonly { readonly batchId: string; readonly firstLeafIndex: number }[];
 }
@@ -44,6 +48,13 @@ export interface LogStore {
   /** Stores a checkpoint unless one of that size exists; returns whichever is stored. */
   putCheckpoint(ledger: string, checkpoint: StoredCheckpoint): Promise<StoredCheckpoint>;
   getCheckpoint(ledger: string, treeSize: number): Promise<StoredCheckpoint | undefined>;
+  /** Up to `limit` stored checkpoints with fromSize <= treeSize <= throughSize, smallest first. */
+  listCheckpoints(
+    ledger: string,
+    fromSize: number,
+    throughSize: number,
+    limit: number,
+  ): Promise<StoredCheckpoint[]>;
   /**
    * Moves the head to `head` only if it is still at `fromSize` (0: no head yet): the single
    * compare-and-set that publishes an integrate run. False when another writer got there first.

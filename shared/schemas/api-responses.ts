@@ -32,6 +32,12 @@ const entryFields = {
   }),
   receivedAt: z.iso.datetime({ offset: true }).meta({ description: "RFC 3339 UTC." }),
   clientRef: z.string().max(128).optional().meta({ description: "As sent with the entry." }),
+  subject: z.string().optional().meta({ description: "The subject it is an event of, as sent." }),
+  eventType: z.string().optional().meta({ description: "What happened to the subject, as sent." }),
+  retained: z.literal(true).optional().meta({
+    description:
+      'Sent with "retain": true: GET /v1/entries/{id}/content serves its content until erased.',
+  }),
 };
 
 /** One entry of POST /v1/entries' answer: accepted, durable, not yet in the log. */
@@ -261,3 +267,89 @@ export const openApiDocumentSchema = z
 export const htmlPageSchema = z
   .string()
   .meta({ id: "HtmlPage", description: "A self-contained HTML page." });
+
+/** The payload of a subject link (a transaction entry Stele writes after each subject event). */
+const subjectLinkPayloadSchema = z
+  .looseObject({
+    format: z.literal("stele.subject-link.v1"),
+    tenant: z.string(),
+    ledger: z.string(),
+    subject: z.string(),
+    sequence: count.min(1),
+    eventType: z.string().optional(),
+    entry: z.looseObject({ id: z.string(), contentHash: hash32Hex, leafIndex: count }),
+    previous: hash32Hex.nullable(),
+  })
+  .meta({
+    id: "SubjectLinkPayload",
+    description:
+      "The link's payload; its contentHash is SHA-256 of the RFC 8785 canonical JSON, as for " +
+      "any transaction. `previous` is the contentHash of the link before (null for sequence 1).",
+  });
+
+/** GET /v1/subjects/{subject}/entries: a subject's events in chain order. */
+export const subjectPageSchema = z
+  .looseObject({
+    subject: z.string(),
+    ledger: z.string(),
+    entries: z.array(
+      z.looseObject({
+        sequence: count.min(1).meta({ description: "The event's place in the chain, from 1." }),
+        id: z.string(),
+        kind: z.enum(["document", "transaction"]),
+        contentHash: hash32Hex,
+        eventType: z.string().optional(),
+        receivedAt: z.iso.datetime({ offset: true }),
+        leafIndex: count,
+        status: z.enum(["sequenced", "anchored", "final"]),
+        proof: z.string().meta({ description: "Path of the entry's proof bundle." }),
+        link: z.looseObject({
+          id: z.string(),
+          contentHash: hash32Hex,
+          leafIndex: count,
+          payload: subjectLinkPayloadSchema,
+          proof: z.string().meta({ description: "Path of the link's proof bundle." }),
+        }),
+      }),
+    ),
+    next: z
+      .string()
+      .nullable()
+      .meta({ description: "The cursor of the next page; null on the last page." }),
+  })
+  .meta({ id: "SubjectPage", description: "A page of a subject's events, oldest first." });
+
+/** GET /v1/ledgers/{ledger}/checkpoints: a page of every published checkpoint, oldest first. */
+export const checkpointPageSchema = z
+  .looseObject({
+    checkpoints: z.array(
+      proofBundleSchema.shape.checkpoint.extend({
+        anchors: z.array(
+          proofBundleSchema.shape.anchors.element.extend({
+            treeSize: count.meta({ description: "The tree size the anchor put on chain." }),
+            rootHash: hash32Hex.meta({ description: "The root the anchor put on chain." }),
+          }),
+        ),
+      }),
+    ),
+    next: count.nullable().meta({
+      description: "Pass it as `after` for the next page; null on the last page.",
+    }),
+  })
+  .meta({
+    id: "CheckpointPage",
+    description:
+      "Signed checkpoints in tree size order, each with its standing anchors (one per chain; " +
+      "empty until anchored), each anchor with the tree size and root it put on chain.",
+    examples: [
+      {
+        checkpoints: [
+          {
+            ...exampleCheckpoint,
+            anchors: [{ ...exampleAnchor, treeSize: 1000, rootHash: EXAMPLE_ROOT }],
+          },
+        ],
+        next: 1000,
+      },
+    ],
+  });

@@ -5,6 +5,12 @@
 import * as z from "zod";
 import { DEFAULT_LEDGER, LEDGER_NAME } from "../domain/ledger/ledger-name.ts";
 import { canonicalJson } from "../domain/proof/content-hash.ts";
+import {
+  EVENT_TYPE,
+  EVENT_TYPE_RULE,
+  SUBJECT_NAME,
+  SUBJECT_NAME_RULE,
+} from "../domain/subjects/subject-name.ts";
 
 export const MAX_ENTRIES_PER_REQUEST = 1000;
 export const MAX_DOCUMENT_BYTES = 256 * 1024;
@@ -13,8 +19,45 @@ export const MAX_PAYLOAD_CANONICAL_BYTES = 64 * 1024;
 export const MAX_PAYLOAD_DEPTH = 64;
 
 const clientRef = z.string().max(128, "at most 128 characters").optional();
+/** What the entry is an event of (a lot, an invoice): its history is GET /v1/subjects/{subject}. */
+const subject = z.string().regex(SUBJECT_NAME, SUBJECT_NAME_RULE).optional();
+const eventType = z.string().regex(EVENT_TYPE, EVENT_TYPE_RULE).optional();
 
-/** A document by its SHA-256, or by its bytes (which Stele hashes and does not keep). */
+/**
+ * Keep the content, encrypted, so GET /v1/entries/{id}/content serves it until it is erased
+ * (shared/app/retained-content.ts); absent or false: only the hash is kept.
+ */
+const retain = z.boolean().optional();
+
+/** A document given by its hash alone has nothing to keep. */
+function retainNeedsContent(
+  entry: { retain?: boolean | undefined; content?: string | undefined },
+  ctx: z.RefinementCtx,
+) {
+  if (entry.retain === true && entry.content === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["retain"],
+      message: "only with content: a document sent by its contentHash has nothing to keep",
+    });
+  }
+}
+
+/** An event type says what happened to a subject: without one it means nothing. */
+function eventNeedsSubject(
+  entry: { subject?: string | undefined; eventType?: string | undefined },
+  ctx: z.RefinementCtx,
+) {
+  if (entry.eventType !== undefined && entry.subject === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["subject"],
+      message: "required with eventType: the subject the event happened to",
+    });
+  }
+}
+
+/** A document by its SHA-256, or by its bytes (which Stele hashes, and keeps only with retain). */
 const document = z
   .strictObject({
     kind: z.literal("document"),
@@ -31,10 +74,15 @@ const document = z
       )
       .optional(),
     clientRef,
+    subject,
+    eventType,
+    retain,
   })
   .refine((entry) => (entry.contentHash === undefined) !== (entry.content === undefined), {
     message: "a document has exactly one of contentHash and content",
-  });
+  })
+  .superRefine(eventNeedsSubject)
+  .superRefine(retainNeedsContent);
 
 /** Bytes that standard padded base64 text decodes to. */
 function decodedLength(base64: string): number {
@@ -72,11 +120,16 @@ function checkPayload(payload: Record<string, unknown>, ctx: z.RefinementCtx): v
   }
 }
 
-const transaction = z.strictObject({
-  kind: z.literal("transaction"),
-  payload: z.record(z.string(), z.unknown()).superRefine(checkPayload),
-  clientRef,
-});
+const transaction = z
+  .strictObject({
+    kind: z.literal("transaction"),
+    payload: z.record(z.string(), z.unknown()).superRefine(checkPayload),
+    clientRef,
+    subject,
+    eventType,
+    retain,
+  })
+  .superRefine(eventNeedsSubject);
 
 export const entryRequestSchema = z.discriminatedUnion("kind", [document, transaction], {
   error: "kind must be 'document' or 'transaction'",

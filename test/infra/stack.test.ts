@@ -265,11 +265,14 @@ describe("the functions", () => {
     }
   });
 
-  test("reserved concurrency 1 on integrate and anchor (single writers), none on the rest", () => {
+  test("reserved concurrency 1 on integrate, anchor and the webhook notifier, none on the rest", () => {
     for (const [, s] of both()) {
       for (const name of FUNCTION_NAMES) {
         const reserved = resource(s, fnId(s, name)).Properties?.ReservedConcurrentExecutions;
-        const single = name === "integrate-ledgers" || name === "anchor-checkpoints";
+        const single =
+          name === "integrate-ledgers" ||
+          name === "anchor-checkpoints" ||
+          name === "notify-webhooks";
         assert.equal(reserved, single ? 1 : undefined, name);
       }
     }
@@ -373,8 +376,9 @@ describe("the functions", () => {
 
 describe("table access: each function the DynamoDB operations it issues, no more", () => {
   const EXPECTED: Record<FunctionName, string[]> = {
-    "accept-entries": ["BatchWriteItem", "GetItem", "PutItem", "Query"],
+    "accept-entries": ["BatchWriteItem", "DeleteItem", "GetItem", "PutItem", "Query"],
     "read-api": ["BatchGetItem", "GetItem", "Query"],
+    "entry-content": ["GetItem", "Query", "UpdateItem"],
     "ingest-queue": ["GetItem", "PutItem", "Query"],
     "integrate-ledgers": [
       "BatchGetItem",
@@ -386,6 +390,8 @@ describe("table access: each function the DynamoDB operations it issues, no more
       "UpdateItem",
     ],
     "anchor-checkpoints": ["GetItem", "PutItem", "Query"],
+    "notify-webhooks": ["BatchGetItem", "GetItem", "PutItem", "Query"],
+    "deliver-webhooks": ["DeleteItem", "GetItem", "PutItem", "Query"],
   };
 
   test("on the table only, and read-api read-only (the table key: Decrypt only)", () => {
@@ -441,7 +447,11 @@ describe("the ingest queue", () => {
       const tlsDenied = resourcesOfType(s.json, "AWS::SQS::QueuePolicy").filter(([, policy]) =>
         JSON.stringify(policy.Properties).includes('"aws:SecureTransport":"false"'),
       );
-      assert.equal(tlsDenied.length, 3, "ingest queue, its DLQ and the schedules' DLQ");
+      assert.equal(
+        tlsDenied.length,
+        5,
+        "ingest queue, its DLQ, the schedules' DLQ, the webhook queue and its DLQ",
+      );
     }
   });
 
@@ -480,7 +490,9 @@ describe("the HTTP API", () => {
     "GET /v1/proofs": "read-api",
     "GET /v1/ledgers/{ledger}/checkpoint": "read-api",
     "GET /v1/ledgers/{ledger}/consistency": "read-api",
+    "GET /v1/ledgers/{ledger}/checkpoints": "read-api",
     "GET /v1/ledgers/{ledger}/tile/{tile+}": "read-api",
+    "GET /v1/subjects/{subject}/entries": "read-api",
     "GET /v1/tlog/{ledger}/checkpoint": "read-api",
     "GET /v1/tlog/{ledger}/tile/{tile+}": "read-api",
     "GET /v1/log": "read-api",
@@ -488,6 +500,11 @@ describe("the HTTP API", () => {
     "GET /v1/entries/{id}/certificate": "read-api",
     "GET /v1/openapi.json": "read-api",
     "GET /v1/docs": "read-api",
+    "PUT /v1/webhook": "accept-entries",
+    "GET /v1/webhook": "accept-entries",
+    "DELETE /v1/webhook": "accept-entries",
+    "GET /v1/entries/{id}/content": "entry-content",
+    "DELETE /v1/entries/{id}/content": "entry-content",
     $default: "read-api",
   };
 
@@ -556,8 +573,8 @@ describe("the schedules", () => {
   test("integrate and anchor start every minute and loop, ending before their timeout", () => {
     for (const [, s] of both()) {
       const byFunction = schedules(s);
-      assert.equal(Object.keys(byFunction).length, 2);
-      for (const name of ["integrate-ledgers", "anchor-checkpoints"] as const) {
+      assert.equal(Object.keys(byFunction).length, 3);
+      for (const name of ["integrate-ledgers", "anchor-checkpoints", "notify-webhooks"] as const) {
         const found = byFunction[fnId(s, name)];
         assert.ok(found !== undefined, name);
         assert.equal(found.schedule.ScheduleExpression, "rate(1 minute)");
@@ -638,7 +655,7 @@ describe("alarms", () => {
           ]);
         }
       }
-      for (const dlq of ["IngestDeadLetters", "ScheduleDeadLetters"]) {
+      for (const dlq of ["IngestDeadLetters", "ScheduleDeadLetters", "WebhookDeadLetters"]) {
         const alarm = named(s, `${dlq}Messages`);
         assert.equal(alarm.MetricName, "ApproximateNumberOfMessagesVisible");
         assert.equal(alarm.Threshold, 0);
@@ -649,7 +666,7 @@ describe("alarms", () => {
       assert.equal(named(s, "Integrate-Stopped").TreatMissingData, "breaching");
       named(s, "Integrate-RunFailures");
     }
-    assert.equal(alarms(dev).length, 2 + 1 + 2 * FUNCTION_NAMES.length + 2);
+    assert.equal(alarms(dev).length, 3 + 1 + 2 * FUNCTION_NAMES.length + 2);
   });
 
   test("per configured chain: the anchorer's health, on the metrics with its dimensions", () => {
@@ -763,6 +780,7 @@ describe("outputs", () => {
         "AnchorKeyId",
         "ApiUrl",
         "CheckpointKeyId",
+        "ContentKeyId",
         "DashboardName",
         "IngestQueueSendPolicyArn",
         "IngestQueueUrl",

@@ -14,9 +14,12 @@ import { provisionChain } from "../../local/provision-chain.ts";
 import { lambdaContextFields } from "../../scripts/load-bundle.ts";
 import { DynamoDbStore } from "../../shared/adapters/dynamodb/dynamodb-store.ts";
 import { createTable } from "../../shared/adapters/dynamodb/table.ts";
+import { inProcessQueue } from "../../shared/adapters/memory/in-process-queue.ts";
+import { systemClock } from "../../shared/adapters/system/system-clock.ts";
 import { sha256Hex } from "../../shared/http/auth.ts";
 import { type HardhatNode, startHardhatNode } from "../support/chain/hardhat-node.ts";
 import { localClient } from "../support/dynamodb/backends.ts";
+import { type Receiver, startReceiver } from "../support/webhooks/receiver.ts";
 
 const TABLE = "stele-table-access";
 const API_KEY = "table-access-test-key-0123456789";
@@ -28,6 +31,8 @@ type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
 let dynamo: EmbeddedDynamoDb | undefined;
 let chain: HardhatNode | undefined;
+/** The tenant's webhook: its first POST fails, so a delivery is retried (and released). */
+let receiver: Receiver | undefined;
 /** Whose calls are being recorded; undefined while setting up. */
 let recording: FunctionName | undefined;
 const used = new Map<FunctionName, Set<string>>(FUNCTION_NAMES.map((name) => [name, new Set()]));
@@ -77,7 +82,7 @@ before(async () => {
   await new DynamoDbStore({ client, tableName: TABLE }).putApiKey({
     keyHash: sha256Hex(API_KEY),
     keyId: "table-access",
-    scopes: ["read", "write"],
+    scopes: ["read", "write", "manage-webhooks", "read-content", "erase-content"],
     label: "table access test",
   });
   // One environment for the five handlers (each reads it once, at import).
@@ -101,6 +106,10 @@ before(async () => {
       },
     ]),
     STELE_ANCHOR_INTERVAL_MS: "100",
+    STELE_WEBHOOK_QUEUE_URL: "inprocess://table-access",
+    STELE_WEBHOOK_ALLOW_HTTP_LOOPBACK: "true",
+    STELE_CONTENT_CIPHER: "dev",
+    STELE_DEV_CONTENT_KEY: "22".repeat(32),
     POWERTOOLS_METRICS_DISABLED: "true",
     POWERTOOLS_LOG_LEVEL: "SILENT",
   });
@@ -111,11 +120,22 @@ before(async () => {
 });
 
 after(async () => {
+  await receiver?.close();
   await chain?.stop();
   await dynamo?.stop();
 });
 
 test("each function issues exactly the DynamoDB operations it is granted", async () => {
+  // accept-entries: PUT /v1/webhook first, so that the entries below have events.
+  receiver = await startReceiver();
+  receiver.script.push(500);
+  const putWebhook = event("http/put-webhook.json");
+  putWebhook.body = JSON.stringify({ url: receiver.url });
+  const webhookSet = (await invoke("accept-entries", putWebhook)) as {
+    statusCode: number;
+    body: string;
+  };
+  assert.equal(webhookSet.statusCode, 201, webhookSet.body);
   // accept-entries: a request with an Idempotency-Key, that request retried, and one without.
   const post = event("http/post-entries.json");
   const accepted = (await invoke("accept-entries", post)) as { statusCode: number; body: string };
@@ -130,6 +150,25 @@ test("each function issues exactly the DynamoDB operations it is granted", async
   assert.equal(plain.statusCode, 202);
   const entryId = (JSON.parse(accepted.body) as { entries: { id: string }[] }).entries[0]?.id;
   assert.ok(entryId !== undefined);
+  // accept-entries: a retained entry, with an Idempotency-Key and retried, and without one.
+  const retainPost = {
+    ...post,
+    body: JSON.stringify({ entries: [{ kind: "transaction", payload: { n: 1 }, retain: true }] }),
+    headers: { ...headers, "idempotency-key": "table-access-retain" },
+  };
+  const retained = (await invoke("accept-entries", retainPost)) as {
+    statusCode: number;
+    body: string;
+  };
+  assert.equal(retained.statusCode, 202, retained.body);
+  await invoke("accept-entries", retainPost);
+  const retainedPlain = (await invoke("accept-entries", {
+    ...retainPost,
+    headers: withoutKey,
+  })) as { statusCode: number; body: string };
+  assert.equal(retainedPlain.statusCode, 202, retainedPlain.body);
+  const retainedId = (JSON.parse(retained.body) as { entries: { id: string }[] }).entries[0]?.id;
+  assert.ok(retainedId !== undefined);
 
   // ingest-queue: a batch, then the same messages delivered again.
   const batch = event("sqs/ingest-batch.json");
@@ -140,10 +179,10 @@ test("each function issues exactly the DynamoDB operations it is granted", async
   await invoke("integrate-ledgers", {});
 
   // read-api: every GET route, on the accepted entry.
-  const withId = (file: string) => {
+  const withId = (file: string, id = entryId) => {
     const input = event(file);
     const old = (input.pathParameters as { id: string }).id;
-    return JSON.parse(JSON.stringify(input).replaceAll(old, entryId)) as unknown;
+    return JSON.parse(JSON.stringify(input).replaceAll(old, id)) as unknown;
   };
   for (const input of [
     withId("http/get-entry.json"),
@@ -157,9 +196,35 @@ test("each function issues exactly the DynamoDB operations it is granted", async
     assert.ok(answer.statusCode < 500, answer.body);
   }
 
+  // entry-content: the retained entry's content, then its erasure.
+  for (const [file, status] of [
+    ["http/get-entry-content.json", 200],
+    ["http/delete-entry-content.json", 204],
+  ] as const) {
+    const answer = (await invoke("entry-content", withId(file, retainedId))) as {
+      statusCode: number;
+      body: string;
+    };
+    assert.equal(answer.statusCode, status, answer.body);
+  }
+
   // anchor-checkpoints: a run sends the anchor, the next sees it included and final.
   await invoke("anchor-checkpoints", {});
   await invoke("anchor-checkpoints", {});
+
+  // notify-webhooks: one run queues the events; deliver-webhooks POSTs them (the first fails).
+  await invoke("notify-webhooks", {});
+  const queue = inProcessQueue("table-access", { clock: systemClock });
+  assert.ok(queue.depth > 0, "events were queued");
+  while ((await queue.deliver((input) => invoke("deliver-webhooks", input) as never)) > 0) {
+    // Drain what is visible; the failed one's retry waits 30 s and is left.
+  }
+  assert.ok((receiver?.requests.length ?? 0) > 1);
+  // accept-entries: the webhook removed.
+  const removed = (await invoke("accept-entries", event("http/delete-webhook.json"))) as {
+    statusCode: number;
+  };
+  assert.equal(removed.statusCode, 204);
 
   for (const name of FUNCTION_NAMES) {
     assert.deepEqual(

@@ -139,7 +139,13 @@ async function addEntries(count: number): Promise<string[]> {
     tenant: DEFAULT_TENANT,
   });
   await integrate(
-    { entries: store, log: store, signer: checkpointSigner, originOf: originOfLedger },
+    {
+      entries: store,
+      log: store,
+      signer: checkpointSigner,
+      subjects: store,
+      originOf: originOfLedger,
+    },
     LEDGER,
     { maxEntries: 1000 },
   );

@@ -1,5 +1,6 @@
 // kill -9 in the middle of sustained submission and integration, then a restart on the same
-// data dir: every acknowledged entry gets a bundle that verifies, and no entry holds two leaves.
+// data dir: every acknowledged entry gets a bundle that verifies, no entry holds two leaves, and
+// every subject's history holds each of its acknowledged events once, its links chained.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -8,13 +9,21 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { verifyBundle } from "../../shared/app/verify-bundle.ts";
 import { parseBundle } from "../../shared/domain/proof/bundle-codec.ts";
+import {
+  checkSubjectChain,
+  type SubjectLinkPayload,
+} from "../../shared/domain/subjects/subject-link.ts";
 import { ApiClient } from "../support/local/api-client.ts";
 import { startStackProcess } from "../support/local/stack-process.ts";
 
 interface Acknowledged {
   readonly id: string;
   readonly contentHash: string;
+  readonly subject?: string;
 }
+
+/** A few subjects that every worker's batches keep adding events to. */
+const SUBJECTS = ["lot-a", "lot-b", "lot-c"];
 
 const STACK_ENV = { STELE_INTEGRATE_INTERVAL_MS: "50" };
 
@@ -28,9 +37,11 @@ async function submitUntil(
   const loop = async () => {
     while (!stopped()) {
       const size = 1 + Math.floor(Math.random() * 20);
-      const entries = Array.from({ length: size }, () => ({
+      const entries = Array.from({ length: size }, (_, i) => ({
         kind: "document",
         contentHash: randomBytes(32).toString("hex"),
+        // About one entry in three is an event of a subject.
+        ...(i % 3 === 0 ? { subject: SUBJECTS[Math.floor(Math.random() * SUBJECTS.length)] } : {}),
       }));
       try {
         const response = await api.request<{ entries: Acknowledged[] }>("POST", "/v1/entries", {
@@ -108,6 +119,32 @@ test("no acknowledged entry is lost or doubled across kill -9", async (t) => {
     return bundle.leafIndex;
   });
   assert.equal(new Set(leaves).size, leaves.length, "two acknowledged entries share a leaf");
+
+  for (const subject of SUBJECTS) {
+    const events: { id: string; link: { leafIndex: number; payload: SubjectLinkPayload } }[] = [];
+    let cursor: string | null = "";
+    while (cursor !== null) {
+      const query: string = cursor === "" ? "" : `&cursor=${cursor}`;
+      const page = await api.request<{ entries: typeof events; next: string | null }>(
+        "GET",
+        `/v1/subjects/${subject}/entries?limit=1000${query}`,
+      );
+      assert.equal(page.status, 200, JSON.stringify(page.body));
+      events.push(...page.body.entries);
+      cursor = page.body.next;
+    }
+    const held = events.map((event) => ({
+      payload: event.link.payload,
+      leafIndex: event.link.leafIndex,
+    }));
+    assert.deepEqual(checkSubjectChain(held), [], `the chain of ${subject} is broken`);
+    const listed = events.map((event) => event.id);
+    assert.equal(new Set(listed).size, listed.length, `an event of ${subject} is listed twice`);
+    const missing = acknowledged
+      .filter((entry) => entry.subject === subject)
+      .filter((entry) => !listed.includes(entry.id));
+    assert.deepEqual(missing, [], `acknowledged events of ${subject} missing from its history`);
+  }
   const ids = new Set(acknowledged.map((entry) => entry.id));
   assert.equal(ids.size, acknowledged.length, "an id was handed out twice");
 });

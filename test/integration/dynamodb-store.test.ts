@@ -786,4 +786,63 @@ describeEachBackend("DynamoDbStore", (table) => {
       throttled.client.destroy();
     }
   });
+  test("subject chains: heads and events per tenant and ledger, events paged by sequence", async () => {
+    const db = store();
+    const key = { tenant: "farm", ledger: "subjects", subject: "lot-7" };
+    const elsewhere = [
+      { ...key, tenant: "shop" },
+      { ...key, ledger: "subjects-2" },
+    ];
+    assert.deepEqual(await db.getHeads([key, ...elsewhere]), [undefined, undefined, undefined]);
+    const event = (sequence: number) => ({
+      sequence,
+      entryId: `01JDX7R4M8Q2V3N5P6K7H8J9${crockford(sequence, 2)}`,
+      kind: "document" as const,
+      contentHash: sha256Hex(`event ${sequence}`),
+      eventType: "moved",
+      receivedAt: new Date(NOW_MS).toISOString(),
+      leafIndex: sequence * 2,
+      link: {
+        id: `01JDX7R4M8Q2V3N5P6K7H8JA${crockford(sequence, 2)}`,
+        contentHash: sha256Hex(`link ${sequence}`),
+        leafIndex: sequence * 2 + 1,
+        payload: {
+          format: "stele.subject-link.v1" as const,
+          ...key,
+          sequence,
+          entry: { id: "x", contentHash: sha256Hex(`event ${sequence}`), leafIndex: sequence * 2 },
+          previous: null,
+        },
+      },
+    });
+    const stored = { head: { sequence: 12, linkHash: sha256Hex("link 12") }, asOfSize: 30 };
+    await db.putEvents(
+      Array.from({ length: 12 }, (_, i) => ({ ...key, event: event(i + 1) })),
+      [{ ...key, stored }],
+    );
+    assert.deepEqual(await db.getHeads([key, ...elsewhere]), [stored, undefined, undefined]);
+    const page = await db.listEvents(key, 0, 5);
+    assert.deepEqual(
+      page.map((e) => e.sequence),
+      [1, 2, 3, 4, 5],
+    );
+    assert.deepEqual(page[0], event(1));
+    // Past the last event the head item, which shares the partition, is never read as one.
+    assert.deepEqual(
+      (await db.listEvents(key, 10, 5)).map((e) => e.sequence),
+      [11, 12],
+    );
+    for (const other of elsewhere) assert.deepEqual(await db.listEvents(other, 0, 5), []);
+  });
+
+  test("storeBatch keeps a batch that no pending list names, and markSequenced takes it", async () => {
+    const db = store();
+    const batch = makeBatch("links", 3);
+    await db.storeBatch(batch);
+    await db.storeBatch(batch);
+    assert.deepEqual(await db.getBatch(batch.batchId), batch);
+    assert.deepEqual(await db.listPending("links", 10), []);
+    await db.markSequenced(batch, 40);
+    assert.deepEqual(await db.getBatch(batch.batchId), { ...batch, firstLeafIndex: 40 });
+  });
 });

@@ -416,6 +416,102 @@ const HOSTILE: readonly HostileRequest[] = [
     errors: ["anchored"],
   },
   {
+    name: "checkpoints after a size that is no number",
+    method: "GET",
+    path: "/v1/ledgers/default/checkpoints?after=-1",
+    status: 400,
+    errors: ["after"],
+    auth: "none",
+  },
+  {
+    name: "checkpoints with a limit past 1000",
+    method: "GET",
+    path: "/v1/ledgers/default/checkpoints?limit=1001",
+    status: 400,
+    errors: ["limit"],
+    auth: "none",
+  },
+  {
+    name: "checkpoints of a ledger that has none",
+    method: "GET",
+    path: "/v1/ledgers/no-such-ledger/checkpoints",
+    status: 404,
+    auth: "none",
+  },
+  {
+    name: "a subject with a slash in it",
+    method: "GET",
+    path: "/v1/subjects/lot%2F1/entries",
+    status: 404,
+  },
+  {
+    name: "a subject's entries with a limit that is no number",
+    method: "GET",
+    path: "/v1/subjects/lot-hostile/entries?limit=ten",
+    status: 400,
+    errors: ["limit"],
+  },
+  {
+    name: "a subject's entries with a cursor this API never gave",
+    method: "GET",
+    path: "/v1/subjects/lot-hostile/entries?cursor=eyJ2IjoxLCJhZnRlciI6LTF9",
+    status: 400,
+    errors: ["cursor"],
+  },
+  // Retained content (encrypted retention).
+  post(
+    "retain on a document given by its hash: nothing to keep",
+    { entries: [{ ...ENTRY, retain: true }] },
+    400,
+    ["entries.0.retain"],
+  ),
+  post(
+    "retain that is no boolean",
+    { entries: [{ kind: "transaction", payload: { n: 1 }, retain: "yes" }] },
+    400,
+    ["entries.0.retain"],
+  ),
+  {
+    name: "the content of an unknown entry",
+    method: "GET",
+    path: `/v1/entries/${UNKNOWN_ID}/content`,
+    status: 404,
+  },
+  {
+    name: "the content of a string that is no entry id",
+    method: "GET",
+    path: "/v1/entries/not-an-id/content",
+    status: 404,
+  },
+  {
+    name: "erasing the content of an unknown entry",
+    method: "DELETE",
+    path: `/v1/entries/${UNKNOWN_ID}/content`,
+    status: 404,
+  },
+  {
+    name: "content with a key without the read-content scope",
+    method: "GET",
+    path: `/v1/entries/${UNKNOWN_ID}/content`,
+    auth: "read-only",
+    status: 403,
+  },
+  {
+    name: "erasing with a key without the erase-content scope",
+    method: "DELETE",
+    path: `/v1/entries/${UNKNOWN_ID}/content`,
+    auth: "read-only",
+    status: 403,
+  },
+  {
+    name: "an eventType without a subject",
+    method: "POST",
+    path: "/v1/entries",
+    json: { entries: [{ ...ENTRY, eventType: "shipped" }] },
+    status: 400,
+    errors: ["entries.0.subject"],
+  },
+  {
     name: "proofs without contentHash",
     method: "GET",
     path: "/v1/proofs",
@@ -565,26 +661,32 @@ before(async () => {
   await createStore(loadConfig(process.env)).putApiKey({
     keyHash: sha256Hex(OTHER_TENANT_KEY),
     keyId: "other-tenant",
-    scopes: ["read", "write"],
+    scopes: ["read", "write", "read-content", "erase-content"],
     label: "hostile test: another tenant",
     tenant: "other",
   });
   await createStore(loadConfig(process.env)).putApiKey({
     keyHash: sha256Hex(SHELF_ONLY_KEY),
     keyId: "shelf-only",
-    scopes: ["read", "write"],
+    scopes: ["read", "write", "read-content", "erase-content"],
     label: "hostile test: kept to the shelf ledger",
     ledgers: ["shelf"],
   });
   const accepted = await fetch(`${stack.url}/v1/entries`, {
     method: "POST",
     headers: { authorization: `Bearer ${stack.apiKey}`, "content-type": "application/json" },
-    body: JSON.stringify({ entries: [ENTRY, { kind: "transaction", payload: { n: 1 } }] }),
+    body: JSON.stringify({
+      entries: [
+        { ...ENTRY, subject: "lot-hostile" },
+        { kind: "transaction", payload: { n: 1 } },
+      ],
+    }),
   });
   const acceptedText = await accepted.text();
   assert.equal(accepted.status, 202, acceptedText);
   setupEntryId = (JSON.parse(acceptedText) as { entries: { id: string }[] }).entries[0]?.id ?? "";
-  treeSize = await waitForCheckpoint(2);
+  // The two entries, and the link of the first (an event of subject lot-hostile).
+  treeSize = await waitForCheckpoint(3);
 });
 
 after(async () => {
@@ -643,7 +745,7 @@ describe("hostile requests to the local stack", () => {
       ["another tenant", `Bearer ${OTHER_TENANT_KEY}`],
       ["a key kept to another ledger", `Bearer ${SHELF_ONLY_KEY}`],
     ] as const) {
-      for (const suffix of ["", "/proof", "/proof?anchored=true", "/certificate"]) {
+      for (const suffix of ["", "/proof", "/proof?anchored=true", "/certificate", "/content"]) {
         const request: HostileRequest = {
           name: `${who}: GET the entry${suffix}`,
           method: "GET",
@@ -654,6 +756,18 @@ describe("hostile requests to the local stack", () => {
         assertProblem(request.name, response, text, request);
         assert.equal((JSON.parse(text) as ProblemBody).detail, `no entry ${setupEntryId}`);
       }
+      const subject: HostileRequest = {
+        name: `${who}: GET the entry's subject`,
+        method: "GET",
+        path: "/v1/subjects/lot-hostile/entries",
+        status: 404,
+      };
+      const answer = await send(subject, { authorization });
+      assertProblem(subject.name, answer.response, answer.text, subject);
+      assert.equal(
+        (JSON.parse(answer.text) as ProblemBody).detail,
+        "no subject lot-hostile in ledger default",
+      );
     }
     const elsewhere: HostileRequest = {
       name: "a key kept to another ledger writes to default",

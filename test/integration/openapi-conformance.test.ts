@@ -13,6 +13,7 @@ import { openApiPath } from "../../shared/http/openapi/build-document.ts";
 import { openApiDocument } from "../../shared/http/openapi/document.ts";
 import { ROUTES, routeKey } from "../../shared/http/routes.ts";
 import {
+  checkpointPageSchema,
   checkpointWithAnchorsSchema,
   consistencyProofSchema,
   entriesAcceptedSchema,
@@ -24,7 +25,9 @@ import {
   problemSchema,
   proofBundleResponseSchema,
   proofsLookupSchema,
+  subjectPageSchema,
 } from "../../shared/schemas/api-responses.ts";
+import { webhookCreatedSchema, webhookViewSchema } from "../../shared/schemas/webhook-request.ts";
 import { type StackProcess, startStackProcess } from "../support/local/stack-process.ts";
 
 interface Served {
@@ -276,6 +279,26 @@ describe("the local stack serves what the OpenAPI document says", () => {
     );
   });
 
+  it("GET /v1/subjects/{subject}/entries: a subject's events, 404 and 400", async () => {
+    const key = "GET /v1/subjects/{subject}/entries";
+    const subjectEntry = await call("POST", "/v1/entries", {
+      body: JSON.stringify({
+        entries: [{ kind: "document", contentHash, subject: "lot-1", eventType: "packed" }],
+      }),
+    });
+    assert.equal(subjectEntry.status, 202);
+    const deadline = Date.now() + 30_000;
+    let listed = await call("GET", "/v1/subjects/lot-1/entries");
+    while (listed.status === 404 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      listed = await call("GET", "/v1/subjects/lot-1/entries");
+    }
+    const page = conforms(key, listed, subjectPageSchema);
+    assert.equal(page.entries[0]?.eventType, "packed");
+    problem(key, await call("GET", "/v1/subjects/lot-2/entries"), 404);
+    problem(key, await call("GET", "/v1/subjects/lot-1/entries?limit=x"), 400);
+  });
+
   it("GET /v1/ledgers/{ledger}/checkpoint and /consistency, without an API key", async () => {
     const checkpoint = conforms(
       "GET /v1/ledgers/{ledger}/checkpoint",
@@ -303,6 +326,31 @@ describe("the local stack serves what the OpenAPI document says", () => {
     assert.equal(consistency.to, checkpoint.treeSize);
     problem(key, await call("GET", "/v1/ledgers/default/consistency?from=0&to=1"), 400);
     problem(key, await call("GET", "/v1/ledgers/no-such-ledger/consistency?from=1&to=1"), 404);
+    // Every checkpoint, oldest first, a page at a time; the last page ends at the latest one.
+    const listKey = "GET /v1/ledgers/{ledger}/checkpoints";
+    const first = conforms(
+      listKey,
+      await call("GET", "/v1/ledgers/default/checkpoints?limit=1", { auth: false }),
+      checkpointPageSchema,
+    );
+    assert.equal(first.checkpoints.length, 1);
+    const rest = conforms(
+      listKey,
+      await call("GET", `/v1/ledgers/default/checkpoints?after=${first.next ?? 0}&limit=1000`),
+      checkpointPageSchema,
+    );
+    assert.ok((rest.checkpoints.at(-1)?.treeSize ?? 0) >= checkpoint.treeSize);
+    const badLimit = problem(
+      listKey,
+      await call("GET", "/v1/ledgers/default/checkpoints?limit=0"),
+      400,
+    );
+    assert.deepEqual(
+      badLimit.errors?.map((error) => error.path),
+      ["limit"],
+    );
+    problem(listKey, await call("GET", "/v1/ledgers/default/checkpoints?after=x"), 400);
+    problem(listKey, await call("GET", "/v1/ledgers/no-such-ledger/checkpoints"), 404);
 
     // A hash tile: bytes, documented as such (a partial tile of width 1 exists once size ≥ 1).
     const tileKey = "GET /v1/ledgers/{ledger}/tile/{tile+}";
@@ -331,6 +379,81 @@ describe("the local stack serves what the OpenAPI document says", () => {
     assert.match(await note.text(), /\n\n\u2014 \S+ \S+\n$/);
     record(noteKey, 200);
     problem(noteKey, await call("GET", "/v1/tlog/no-such-ledger/checkpoint", { auth: false }), 404);
+  });
+
+  it("PUT, GET and DELETE /v1/webhook: the webhook, its secret once, and each refusal", async () => {
+    const put = "PUT /v1/webhook";
+    const url = "https://example.com/stele-events";
+    const created = conforms(
+      put,
+      await call("PUT", "/v1/webhook", { body: JSON.stringify({ url }) }),
+      webhookCreatedSchema,
+    );
+    assert.match(created.secret, /^whsec_/);
+    const replaced = conforms(
+      put,
+      await call("PUT", "/v1/webhook", { body: JSON.stringify({ url }) }),
+      webhookCreatedSchema,
+    );
+    problem(
+      put,
+      await call("PUT", "/v1/webhook", { body: JSON.stringify({ url: "ftp://x" }) }),
+      400,
+    );
+    problem(put, await call("PUT", "/v1/webhook", { body: url, contentType: "text/plain" }), 415);
+    problem(put, await call("PUT", "/v1/webhook", { body: "{}", auth: false }), 401);
+    const get = "GET /v1/webhook";
+    assert.deepEqual(conforms(get, await call("GET", "/v1/webhook"), webhookViewSchema), {
+      url,
+      createdAt: replaced.createdAt,
+    });
+    const del = "DELETE /v1/webhook";
+    const removed = await call("DELETE", "/v1/webhook");
+    assert.equal(removed.status, 204);
+    assert.equal(removed.text, "");
+    documentedResponse(del, 204);
+    record(del, 204);
+    problem(get, await call("GET", "/v1/webhook"), 404);
+  });
+
+  it("GET and DELETE /v1/entries/{id}/content: retained content, its erasure, each refusal", async () => {
+    const document = Buffer.from("conformance: a retained document");
+    const posted = conforms(
+      "POST /v1/entries",
+      await call("POST", "/v1/entries", {
+        body: JSON.stringify({
+          entries: [
+            { kind: "document", content: document.toString("base64"), retain: true },
+            { kind: "transaction", payload: { lot: "A-42" }, retain: true },
+            { kind: "document", contentHash: randomBytes(32).toString("hex") },
+          ],
+        }),
+      }),
+      entriesAcceptedSchema,
+    );
+    const [documentId, transactionId, hashOnlyId] = posted.entries.map((entry) => entry.id);
+    const get = "GET /v1/entries/{id}/content";
+    for (const [id, type, body] of [
+      [documentId, "application/octet-stream", document.toString("utf8")],
+      [transactionId, "application/json", '{"lot":"A-42"}'],
+    ] as const) {
+      const served = await call("GET", `/v1/entries/${id}/content`);
+      assert.equal(served.status, 200, served.text);
+      assert.ok(documentedResponse(get, 200).content?.[served.mediaType], served.mediaType);
+      assert.equal(served.mediaType, type);
+      assert.equal(served.text, body);
+      record(get, 200);
+    }
+    problem(get, await call("GET", `/v1/entries/${hashOnlyId}/content`), 404);
+    problem(get, await call("GET", `/v1/entries/${documentId}/content`, { auth: false }), 401);
+    const del = "DELETE /v1/entries/{id}/content";
+    const erased = await call("DELETE", `/v1/entries/${documentId}/content`);
+    assert.equal(erased.status, 204, erased.text);
+    documentedResponse(del, 204);
+    record(del, 204);
+    problem(get, await call("GET", `/v1/entries/${documentId}/content`), 410);
+    problem(del, await call("DELETE", `/v1/entries/${hashOnlyId}/content`), 404);
+    problem(del, await call("DELETE", `/v1/entries/${documentId}/content`, { auth: false }), 401);
   });
 
   it("answers an unknown path 404 and another method 405, as problem+json", async () => {

@@ -127,9 +127,21 @@ before(async () => {
     body: {
       // A few more leaves, so that the document's inclusion path is more than one hash.
       entries: [
-        { kind: "document", content: document.toString("base64") },
+        // An event of a subject, so the page shows the subject's history when fetching it.
+        {
+          kind: "document",
+          content: document.toString("base64"),
+          subject: "lot-page",
+          eventType: "packed",
+        },
         { kind: "transaction", payload },
-        ...Array.from({ length: 5 }, () => ({
+        {
+          kind: "document",
+          contentHash: randomBytes(32).toString("hex"),
+          subject: "lot-page",
+          eventType: "shipped",
+        },
+        ...Array.from({ length: 4 }, () => ({
           kind: "document",
           contentHash: randomBytes(32).toString("hex"),
         })),
@@ -300,6 +312,19 @@ describe("the verify page", () => {
     await page.getByLabel("API key").fill(stack.apiKey);
     await page.getByRole("button", { name: "Fetch proof" }).click();
     await page.getByText(`Fetched the proof of ${entryId}`).waitFor();
+    // The entry is an event of a subject: its history, this event marked, links chained.
+    await page.locator('#subject-section [data-chain="ok"]').waitFor();
+    assert.equal(await page.locator("#subject-title").innerText(), "History of lot-page");
+    assert.deepEqual(
+      await page
+        .locator("#subject-table tr")
+        .evaluateAll((rows) => rows.map((row) => [row.children[1]?.textContent, row.className])),
+      [
+        ["Event", ""],
+        ["packed", "current"],
+        ["shipped", ""],
+      ],
+    );
     await page
       .locator("#files")
       .setInputFiles([asFile("contract.bin", "application/octet-stream", document)]);

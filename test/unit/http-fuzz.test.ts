@@ -50,6 +50,7 @@ const SAMPLE_NAMES = [
   "get-entry",
   "get-proof",
   "get-proofs-by-hash",
+  "get-subject-entries",
   "get-checkpoint",
   "get-consistency",
   "get-log",
@@ -164,8 +165,13 @@ before(async () => {
   });
   const accept = await import("../../functions/accept-entries/handler.ts");
   const read = await import("../../functions/read-api/handler.ts");
+  const content = await import("../../functions/entry-content/handler.ts");
   const integrateLedgers = await import("../../functions/integrate-ledgers/handler.ts");
-  functions = { "accept-entries": accept.handler, "read-api": read.handler };
+  functions = {
+    "accept-entries": accept.handler,
+    "read-api": read.handler,
+    "entry-content": content.handler,
+  };
   integrate = integrateLedgers.handler;
 });
 
@@ -201,6 +207,16 @@ describe("the sample events", () => {
       (byHash.body as { entries: { contentHash: string }[] }).entries.some(
         (entry) => entry.contentHash === SAMPLE_HASH,
       ),
+    );
+
+    const history = assertAnswer(await invoke(sample("get-subject-entries")), "subject entries");
+    assert.equal(history.status, 200);
+    assert.deepEqual(
+      (history.body as { entries: { id: string; eventType: string }[] }).entries.map((e) => [
+        e.id,
+        e.eventType,
+      ]),
+      [[knownIds[1], "harvested"]],
     );
 
     const known = sample("get-proof");
@@ -422,9 +438,24 @@ const interestingPath = fc.oneof(
   },
   {
     weight: 1,
+    arbitrary: fc.constantFrom(
+      "/v1/subjects/lot-A-42/entries",
+      "/v1/subjects/lot-A-42",
+      "/v1/subjects//entries",
+      "/v1/subjects/lot%2FA/entries",
+    ),
+  },
+  {
+    weight: 1,
     arbitrary: fc
       .constantFrom(0, 1, 2)
       .map((index) => `/v1/entries/${knownIds[index] ?? ""}/proof`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(0, 1, 2)
+      .map((index) => `/v1/entries/${knownIds[index] ?? ""}/content`),
   },
   {
     weight: 3,
@@ -439,6 +470,9 @@ const interestingPath = fc.oneof(
             "proofs",
             "consistency",
             "checkpoint",
+            "subjects",
+            "tile",
+            "tlog",
           ),
           fc.constantFrom("default", "%", "%ZZ", "%00", "..", ".", ""),
           fc.webSegment(),
@@ -462,7 +496,10 @@ const query = fc.oneof(
   fc.constant<"delete">("delete"),
   fc
     .dictionary(
-      fc.oneof(fc.constantFrom("from", "to", "anchored", "contentHash", "ledger"), fc.string()),
+      fc.oneof(
+        fc.constantFrom("from", "to", "anchored", "contentHash", "ledger", "limit", "cursor"),
+        fc.string(),
+      ),
       queryValue,
       { maxKeys: 4 },
     )
@@ -550,10 +587,11 @@ describe("the HTTP functions under fuzzed events", () => {
       fc.asyncProperty(request, async (request) => {
         const event = eventOf(request);
         const answer = assertAnswer(await invoke(event), JSON.stringify(request).slice(0, 400));
-        // Another tenant never reads a known entry, its proof or its certificate.
+        // Another tenant never reads a known entry, its proof, its certificate or its subject.
         if (
           event.headers.authorization === `Bearer ${OTHER_TENANT_KEY}` &&
-          knownIds.some((id) => event.rawPath.startsWith(`/v1/entries/${id}`))
+          (knownIds.some((id) => event.rawPath.startsWith(`/v1/entries/${id}`)) ||
+            event.rawPath.startsWith("/v1/subjects/lot-A-42/"))
         ) {
           assert.notEqual(answer.status, 200, `${event.rawPath} answered another tenant`);
         }

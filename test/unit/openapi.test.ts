@@ -43,7 +43,9 @@ function documentedOperations(doc: oas31.OpenAPIObject) {
 
 function operationOf(route: Route): oas31.OperationObject {
   const operation =
-    document.paths?.[openApiPath(route.path)]?.[route.method === "GET" ? "get" : "post"];
+    document.paths?.[openApiPath(route.path)]?.[
+      route.method.toLowerCase() as "get" | "post" | "put" | "delete"
+    ];
   assert.ok(operation, `${routeKey(route)} is not documented`);
   return operation;
 }

@@ -28,4 +28,7 @@ export const ui = {
   pathDetails: byId<HTMLDetailsElement>("path-details"),
   anchorsSection: byId("anchors-section"),
   anchorsTable: byId("anchors-table"),
+  subjectSection: byId("subject-section"),
+  subjectTitle: byId("subject-title"),
+  subjectTable: byId("subject-table"),
 };

@@ -6,6 +6,7 @@ import { ui } from "./elements.ts";
 import { loadBundle } from "./load-bundle.ts";
 import { verify } from "./run-verification.ts";
 import { state } from "./state.ts";
+import { showSubjectHistory } from "./subject-history.ts";
 
 function say(message: string, isError: boolean): void {
   ui.fetchMessage.textContent = message;
@@ -30,7 +31,7 @@ export async function fetchByEntryId(): Promise<void> {
     say(`Fetched the proof of ${entryId} from ${apiBase(api)}.`, false);
     loadBundle(bundle, `entry ${entryId} from ${apiBase(api)}`);
     showChosen();
-    await verify();
+    await Promise.all([verify(), showSubjectHistory(api, entryId, key)]);
   } catch (error) {
     if (run !== state.fetchRun) return;
     say((error as Error).message, true);

@@ -11,6 +11,8 @@ import { state } from "./state.ts";
 /** `source` says where the bundle came from, as the list of what was given shows it. */
 export function loadBundle(bundle: ProofBundle, source: string): void {
   state.bundle = { bundle, source };
+  // A subject's history belongs to a fetched entry; fetchByEntryId shows it again for its own.
+  ui.subjectSection.hidden = true;
   renderRpcFields(bundle);
   applyPublishedConfirmations();
   const steps = bundleSteps(bundle);

@@ -30,6 +30,18 @@ import type {
   SequencingPlan,
   StoredCheckpoint,
 } from "../../ports/log-store.ts";
+import type {
+  StoredSubjectHead,
+  SubjectEvent,
+  SubjectKey,
+  SubjectStore,
+} from "../../ports/subject-store.ts";
+import {
+  subjectEventItem,
+  subjectHeadItem,
+  toStoredHead,
+  toSubjectEvent,
+} from "./subject-items.ts";
 import {
   anchorKey,
   anchorPartition,
@@ -51,6 +63,8 @@ import {
   pendingPartition,
   planKey,
   RETIRED_PLAN_TTL_SECONDS,
+  subjectEventKey,
+  subjectHeadKey,
   tileItemKey,
 } from "./table.ts";
 
@@ -251,7 +265,7 @@ function pendingItem(batch: Batch): Item {
   return keyItem(pendingKey(batch.ledger, batch.batchId));
 }
 
-export class DynamoDbStore implements EntryStore, LogStore, ApiKeyStore, AnchorStore {
+export class DynamoDbStore implements EntryStore, LogStore, ApiKeyStore, AnchorStore, SubjectStore {
   readonly #client: DynamoDBClient;
   readonly #table: string;
   readonly #retry: BatchRetryOptions;
@@ -339,6 +353,53 @@ export class DynamoDbStore implements EntryStore, LogStore, ApiKeyStore, AnchorS
       }
     }
     throw new Error(`idempotency key ${record.scope}/${record.key} flickered on every claim`);
+  }
+
+  async storeBatch(batch: Batch): Promise<void> {
+    // Its content is decided by the plan, so a rerun writes the same item again.
+    await this.#client.send(new PutItemCommand({ TableName: this.#table, Item: batchItem(batch) }));
+  }
+
+  async getHeads(keys: readonly SubjectKey[]): Promise<(StoredSubjectHead | undefined)[]> {
+    const itemKeys = keys.map((key) => subjectHeadKey(key.tenant, key.subject, key.ledger));
+    const found = await this.#batchGet(itemKeys);
+    return itemKeys.map((key) => {
+      const item = found.get(keyString(key));
+      return item === undefined ? undefined : toStoredHead(item);
+    });
+  }
+
+  async putEvents(
+    events: readonly (SubjectKey & { readonly event: SubjectEvent })[],
+    heads: readonly (SubjectKey & { readonly stored: StoredSubjectHead })[],
+  ): Promise<void> {
+    // Events before heads: a head never names an event that is not stored.
+    await this.#batchWrite(
+      events.map(({ event, ...key }) => ({ PutRequest: { Item: subjectEventItem(key, event) } })),
+    );
+    await this.#batchWrite(
+      heads.map(({ stored, ...key }) => ({ PutRequest: { Item: subjectHeadItem(key, stored) } })),
+    );
+  }
+
+  async listEvents(key: SubjectKey, afterSequence: number, limit: number): Promise<SubjectEvent[]> {
+    const from = subjectEventKey(key.tenant, key.subject, key.ledger, afterSequence + 1);
+    const { Items = [] } = await this.#client.send(
+      new QueryCommand({
+        TableName: this.#table,
+        KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+        ExpressionAttributeValues: {
+          ":pk": { S: from.pk },
+          ":from": { S: from.sk },
+          ":to": {
+            S: subjectEventKey(key.tenant, key.subject, key.ledger, 9_007_199_254_740_991).sk,
+          },
+        },
+        Limit: limit,
+        ConsistentRead: true,
+      }),
+    );
+    return Items.map(toSubjectEvent);
   }
 
   async getBatch(batchId: string): Promise<Batch | SequencedBatch | undefined> {
@@ -599,6 +660,38 @@ export class DynamoDbStore implements EntryStore, LogStore, ApiKeyStore, AnchorS
     return item === undefined ? undefined : json<StoredCheckpoint>(item, "checkpoint");
   }
 
+  async listCheckpoints(
+    ledger: string,
+    fromSize: number,
+    throughSize: number,
+    limit: number,
+  ): Promise<StoredCheckpoint[]> {
+    if (limit < 1 || fromSize > throughSize) return [];
+    const from = checkpointKey(ledger, fromSize);
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    // A page of Query stops at 1 MB: ask again until `limit` items or the range's end.
+    do {
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :through",
+          ExpressionAttributeValues: {
+            ":pk": { S: from.pk },
+            ":from": { S: from.sk },
+            ":through": { S: checkpointKey(ledger, throughSize).sk },
+          },
+          ConsistentRead: true,
+          Limit: limit - items.length,
+          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined && items.length < limit);
+    return items.map((item) => json<StoredCheckpoint>(item, "checkpoint"));
+  }
+
   async advanceHead(fromSize: number, head: LedgerHead): Promise<boolean> {
     try {
       await this.#client.send(
@@ -648,6 +741,28 @@ export class DynamoDbStore implements EntryStore, LogStore, ApiKeyStore, AnchorS
       }),
     );
     return (page.Items ?? []).map((item) => json<AnchorRecord>(item, "anchor"));
+  }
+
+  async anchorsBetween(
+    ledger: string,
+    chainId: number,
+    fromSize: number,
+    throughSize: number,
+  ): Promise<AnchorRecord[]> {
+    if (fromSize > throughSize) return [];
+    const from = anchorKey(ledger, chainId, fromSize, 0);
+    const items = await this.#queryAll({
+      KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :through",
+      ExpressionAttributeValues: {
+        ":pk": { S: from.pk },
+        ":from": { S: from.sk },
+        ":through": {
+          S: anchorKey(ledger, chainId, throughSize, Number.MAX_SAFE_INTEGER).sk,
+        },
+      },
+      ConsistentRead: true,
+    });
+    return items.map((item) => json<AnchorRecord>(item, "anchor"));
   }
 
   async putApiKey(record: ApiKeyRecord): Promise<void> {

@@ -13,6 +13,12 @@
  *   TILE#<ledger>         <level>/<index>           a hash tile
  *   LEDGERS               <ledger>                  the ledger registry
  *   APIKEY#<keyHash>      APIKEY                    an API key
+ *   SUBJECT#<tenant>#<subject>  <ledger>#<sequence>  a subject's event and its link
+ *   SUBJECT#<tenant>#<subject>  <ledger>#HEAD        the head of a subject's chain
+ *   WEBHOOKS              <tenant>                  a tenant's webhook
+ *   WHDELIVERY#<tenant>#<eventId>  DELIVERY         a webhook delivery mark (TTL)
+ *   WHCURSOR#<ledger>     CURSOR                    the webhook notifier's cursor
+ *   CONTENT#<entryId>     CONTENT                   an entry's retained content (sealed) or tombstone
  */
 import {
   CreateTableCommand,
@@ -162,6 +168,35 @@ export function apiKeyKey(keyHash: string): ItemKey {
   return { pk: `APIKEY#${keyHash}`, sk: "APIKEY" };
 }
 
+/** The partition listing every tenant's webhook (one small item per tenant that set one). */
+export const WEBHOOK_PARTITION = "WEBHOOKS";
+
+/** A tenant's webhook: URL and secret. */
+export function webhookKey(tenant: string): ItemKey {
+  return { pk: WEBHOOK_PARTITION, sk: tenant };
+}
+
+/** Whether an event reached a tenant's webhook (or is being POSTed now); tenant has no "#". */
+export function webhookDeliveryKey(tenant: string, eventId: string): ItemKey {
+  return { pk: `WHDELIVERY#${tenant}#${eventId}`, sk: "DELIVERY" };
+}
+
+/** How long a delivery mark is kept: past the 24 h of retries and any late duplicate. */
+export const WEBHOOK_DELIVERY_TTL_SECONDS = 3 * 24 * 60 * 60;
+
+/**
+ * An entry's retained content, sealed (binary attributes only), or its tombstone once erased: a
+ * partition of its own, so reading a batch never reads its entries' contents.
+ */
+export function contentKey(entryId: string): ItemKey {
+  return { pk: `CONTENT#${entryId}`, sk: "CONTENT" };
+}
+
+/** The webhook notifier's cursor of one ledger (see shared/app/webhooks/notify.ts). */
+export function webhookCursorKey(ledger: string): ItemKey {
+  return { pk: `WHCURSOR#${ledger}`, sk: "CURSOR" };
+}
+
 function errorName(error: unknown): string | undefined {
   return error instanceof Error ? error.name : undefined;
 }
@@ -223,4 +258,24 @@ export async function createTable(
     // expired, see claimIdempotencyKey), which is harmless locally.
     if (errorName(error) !== "UnknownOperationException") throw error;
   }
+}
+
+/** The partition of one tenant's subject: its chain in each ledger (names hold no "#"). */
+export function subjectPartition(tenant: string, subject: string): string {
+  return `SUBJECT#${tenant}#${subject}`;
+}
+
+/** Event `sequence` of a subject's chain in `ledger`. */
+export function subjectEventKey(
+  tenant: string,
+  subject: string,
+  ledger: string,
+  sequence: number,
+): ItemKey {
+  return { pk: subjectPartition(tenant, subject), sk: `${ledger}#${pad16(sequence)}` };
+}
+
+/** The head of a subject's chain in `ledger` (sorts after its events: "H" > digits). */
+export function subjectHeadKey(tenant: string, subject: string, ledger: string): ItemKey {
+  return { pk: subjectPartition(tenant, subject), sk: `${ledger}#HEAD` };
 }

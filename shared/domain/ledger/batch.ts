@@ -14,6 +14,13 @@ export interface BatchEntry {
   /** SHA-256 of the document bytes or of the payload's canonical JSON: 64 lowercase hex. */
   readonly contentHash: string;
   readonly clientRef?: string;
+  /** The subject the entry is an event of (per tenant), and what kind of event. */
+  readonly subject?: string;
+  readonly eventType?: string;
+  /** On a subject link that Stele wrote: the id of the event entry it links. */
+  readonly linkFor?: string;
+  /** Sent with `"retain": true`: its content is kept, sealed (see shared/app/retained-content.ts). */
+  readonly retained?: true;
 }
 
 export interface Batch {

@@ -3,7 +3,7 @@
  * replaces those two characters with i in Crockford base 32 (10 bits: up to 1024 entries). So an
  * entry is found with one read of its batch, and ids still sort by time like any ULID.
  */
-import { encodeTime, isValid } from "ulid";
+import { decodeTime, encodeTime, isValid } from "ulid";
 import { InvalidArgumentError } from "../errors.ts";
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -39,4 +39,9 @@ export function parseEntryId(id: string): { batchId: string; position: number } 
   const low = CROCKFORD.indexOf(id[25] ?? "");
   if (high < 0 || low < 0) return undefined;
   return { batchId: `${id.slice(0, 24)}00`, position: high * 32 + low };
+}
+
+/** The time (ms since the epoch) a batch id was made at: its ULID's time part. */
+export function batchIdTimeMs(batchId: string): number {
+  return decodeTime(batchId);
 }

@@ -27,6 +27,9 @@ const STYLE = `
   ol li { margin-bottom: 6px; }
   footer { margin-top: 20px; font-size: 11px; color: #555; border-top: 1px solid #aaa; padding-top: 6px; }
   .pending { color: #8a5a00; }
+  .timeline th { width: auto; }
+  .timeline td { padding-right: 8px; }
+  .timeline .current { font-weight: 600; background: #f2f2f2; }
   @media print { a { color: inherit; text-decoration: none; } .no-print { display: none; } }
 `;
 
@@ -108,6 +111,23 @@ function steps(certificate: Certificate, bundleName: string): string {
   <code>npx stele verify ${e(bundleName)} ${entry.kind === "document" ? "--file &lt;document&gt;" : "--payload &lt;transaction.json&gt;"} --signer ${e(checkpointSigner)} --rpc &lt;RPC URL&gt;</code></p>`;
 }
 
+/** The subject's events in chain order, this entry's row marked. */
+function timeline(certificate: Certificate): string {
+  const page = certificate.timeline;
+  if (page === undefined) return "";
+  const rows = page.entries.map((event) => {
+    const current = event.id === certificate.entry.id;
+    return `<tr${current ? ' class="current"' : ""}><td>${event.sequence}</td><td>${e(event.eventType ?? "—")}</td><td>${e(utc(event.receivedAt))}</td><td>${e(event.status)}</td><td class="hash">${e(event.id)}${current ? " (this entry)" : ""}</td></tr>`;
+  });
+  const more =
+    page.next === null
+      ? ""
+      : `<p>The first ${page.entries.length} events; the rest at <code>GET /v1/subjects/${e(page.subject)}/entries?ledger=${e(page.ledger)}</code>.</p>`;
+  return `<h2>History of ${e(page.subject)}</h2>
+<table class="timeline"><tr><th>#</th><th>Event</th><th>Received</th><th>Status</th><th>Entry</th></tr>${rows.join("")}</table>
+${more}<p><small>Each event is followed in the log by a link naming its place in the history and the link before it, so the links' proof bundles show any event missing or out of order.</small></p>`;
+}
+
 /** The page. `generatedAt` is an RFC 3339 time; `qrSvg` the QR code of the verify link. */
 export function certificatePageHtml(
   certificate: Certificate,
@@ -140,11 +160,13 @@ export function certificatePageHtml(
       ${row("Entry", `${hash(entry.id)} in ledger <code>${e(entry.ledger)}</code>, leaf ${bundle.leafIndex}`)}
       ${row("Received", e(utc(entry.receivedAt)))}
       ${row("Status", `<span class="${entry.status === "final" ? "" : "pending"}">${e(entry.status)}</span>`)}
+      ${entry.subject === undefined ? "" : row("Subject", `<code>${e(entry.subject)}</code>${entry.eventType === undefined ? "" : `, ${e(entry.eventType)}`}`)}
     </table>
   </div>
   <div class="qr">${qrSvg}<br>Scan to verify in a browser</div>
 </div>
 ${anchors.length > 0 ? anchors.join("") : `<h2>Anchor</h2><p class="pending">${certificate.anchoring ? "Not anchored yet: the checkpoint below is signed; its anchor on a public chain follows." : "Not anchored: this log signs its checkpoints but anchors on no chain."}</p>`}
+${timeline(certificate)}
 <h2>Checkpoint</h2>
 <table>
   ${row("Log", `<code>${e(checkpoint.origin)}</code>`)}

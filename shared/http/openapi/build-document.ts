@@ -38,7 +38,7 @@ export interface DocumentInfo {
   readonly description: string;
 }
 
-const METHODS = { GET: "get", POST: "post" } as const;
+const METHODS = { GET: "get", POST: "post", PUT: "put", DELETE: "delete" } as const;
 
 function pathParamNames(path: string): string[] {
   return [...path.matchAll(/\{([^}+]+)\+?\}/g)].map((match) => match[1] ?? "");

@@ -5,8 +5,12 @@
  */
 import * as z from "zod";
 import type { ZodOpenApiRequestBodyObject, ZodOpenApiResponsesObject } from "zod-openapi";
+import { DEFAULT_CHECKPOINT_PAGE, MAX_CHECKPOINT_PAGE } from "../../app/list-checkpoints.ts";
+import { DEFAULT_SUBJECT_PAGE, MAX_SUBJECT_PAGE } from "../../app/read-subjects.ts";
 import { LEDGER_NAME } from "../../domain/ledger/ledger-name.ts";
+import { SUBJECT_NAME_RULE } from "../../domain/subjects/subject-name.ts";
 import {
+  checkpointPageSchema,
   checkpointWithAnchorsSchema,
   consistencyProofSchema,
   entriesAcceptedSchema,
@@ -17,10 +21,13 @@ import {
   openApiDocumentSchema,
   proofBundleResponseSchema,
   proofsLookupSchema,
+  subjectPageSchema,
 } from "../../schemas/api-responses.ts";
 import { entriesRequestSchema, MAX_ENTRIES_PER_REQUEST } from "../../schemas/entries-request.ts";
 import { MAX_BODY_BYTES } from "../request.ts";
+import { CONTENT_OPERATIONS } from "./content-operations.ts";
 import { problemResponse } from "./problem-responses.ts";
+import { WEBHOOK_OPERATIONS } from "./webhook-operations.ts";
 
 export interface OperationDoc {
   readonly operationId: string;
@@ -65,8 +72,10 @@ const entriesRequestBody = entriesRequestSchema.meta({
   description:
     `1 to ${MAX_ENTRIES_PER_REQUEST} entries for one ledger. A document entry has exactly ` +
     "one of contentHash (its SHA-256) and content (its bytes in base64, at most 256 KiB " +
-    "decoded; Stele hashes them and does not keep them). A transaction's payload is at most " +
-    "64 KiB of canonical JSON. Unknown fields are refused.",
+    "decoded; Stele hashes them and does not keep them, unless retain is true). A " +
+    "transaction's payload is at most 64 KiB of canonical JSON. retain: true (on a document " +
+    "with content, or a transaction) keeps the content encrypted, for GET " +
+    "/v1/entries/{id}/content until erased. Unknown fields are refused.",
 });
 
 // On the media type: zod drops a transforming schema's examples from its input JSON Schema.
@@ -241,6 +250,41 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
       400: problemResponse(400, "contentHash is not 64 hex characters, or ledger is no name."),
     },
   },
+  "GET /v1/subjects/{subject}/entries": {
+    operationId: "listSubjectEntries",
+    summary: "A subject's events, in order",
+    description:
+      "The events of a subject (entries sent with that `subject`, by keys of your tenant) in " +
+      "one ledger, oldest first, once sequenced: each with its status, proof and its link. A " +
+      "link is a transaction entry Stele adds to the log after each event; its payload names " +
+      "the subject, the sequence number, the event and the previous link's contentHash, so the " +
+      "links' bundles prove the order and completeness of the history. Paged by an opaque cursor.",
+    tags: ["Subjects"],
+    pathParams: z.object({
+      subject: z.string().meta({
+        description: `The subject: ${SUBJECT_NAME_RULE}.`,
+        examples: ["lot-2026-11-24-A"],
+      }),
+    }),
+    queryParams: z.object({
+      ledger: ledgerName.optional().meta({ description: "The ledger (default `default`)." }),
+      cursor: z.string().optional().meta({ description: "`next` of the previous page." }),
+      limit: z
+        .int()
+        .min(1)
+        .max(MAX_SUBJECT_PAGE)
+        .optional()
+        .meta({ description: `Events per page (default ${DEFAULT_SUBJECT_PAGE}).` }),
+    }),
+    responses: {
+      200: { description: "A page of the subject's events.", content: json(subjectPageSchema) },
+      400: problemResponse(400, "ledger, cursor or limit is not valid."),
+      404: problemResponse(
+        404,
+        "The subject has no sequenced event in that ledger for this key's tenant.",
+      ),
+    },
+  },
   "GET /v1/ledgers/{ledger}/checkpoint": {
     operationId: "getCheckpoint",
     summary: "Latest checkpoint",
@@ -281,6 +325,35 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     responses: {
       200: { description: "The consistency proof.", content: json(consistencyProofSchema) },
       400: problemResponse(400, "from or to is missing, not a whole number, or out of range."),
+      404: problemResponse(404, "There is no such ledger, or it has no checkpoint yet."),
+    },
+  },
+  "GET /v1/ledgers/{ledger}/checkpoints": {
+    operationId: "listCheckpoints",
+    summary: "Every checkpoint, with its anchors",
+    description:
+      "Every signed checkpoint the ledger published, oldest first, each with its standing " +
+      "anchors (one per chain) and, on each anchor, the tree size and root it put on chain: " +
+      "with the tiles, the whole log as `stele export` saves it and `stele verify-log` checks " +
+      "it. Paged: pass `next` as `after` until it is null.",
+    tags: ["Log"],
+    pathParams: ledgerPath,
+    queryParams: z.object({
+      after: z
+        .int()
+        .min(0)
+        .optional()
+        .meta({ description: "Only checkpoints of a larger tree size.", examples: [1000] }),
+      limit: z
+        .int()
+        .min(1)
+        .max(MAX_CHECKPOINT_PAGE)
+        .optional()
+        .meta({ description: `Checkpoints per page (default ${DEFAULT_CHECKPOINT_PAGE}).` }),
+    }),
+    responses: {
+      200: { description: "A page of checkpoints.", content: json(checkpointPageSchema) },
+      400: problemResponse(400, "after or limit is not a whole number, or out of range."),
       404: problemResponse(404, "There is no such ledger, or it has no checkpoint yet."),
     },
   },
@@ -331,4 +404,6 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     tags: ["Service"],
     responses: { 200: { description: "The reference page.", content: html } },
   },
+  ...WEBHOOK_OPERATIONS,
+  ...CONTENT_OPERATIONS,
 };

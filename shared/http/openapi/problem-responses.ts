@@ -5,7 +5,7 @@ import { problemSchema } from "../../schemas/api-responses.ts";
 
 export const PROBLEM_MEDIA_TYPE = "application/problem+json";
 
-export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 425;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 425;
 
 const retryAfter = z.object({
   "Retry-After": z.int().min(0).meta({ description: "Seconds to wait before asking again." }),

@@ -391,6 +391,7 @@ export class Scenario {
         entries: this.store,
         log: this.store,
         signer: this.checkpointSigner,
+        subjects: this.store,
         originOf: this.originOf,
       },
       ledger,

@@ -1,0 +1,64 @@
+/**
+ * Webhooks on the local stack: the notifier on its interval and the in-process delivery queue
+ * drained into the deliver function, the same handlers that run in Lambda. Call after the
+ * environment is set (STELE_WEBHOOK_QUEUE_URL=inprocess://webhooks): the handlers read it at import.
+ */
+import { type InProcessQueue, inProcessQueue } from "../shared/adapters/memory/in-process-queue.ts";
+import { systemClock } from "../shared/adapters/system/system-clock.ts";
+
+export interface LocalWebhooks {
+  readonly queue: InProcessQueue;
+  stop(): Promise<void>;
+}
+
+/** Runs `task` every `intervalMs`, never two at once; the returned stop waits for the last run. */
+function loop(intervalMs: number, task: () => Promise<void>, onError: (error: unknown) => void) {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = task()
+      .catch(onError)
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, intervalMs);
+      });
+  };
+  timer = setTimeout(tick, intervalMs);
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await running;
+  };
+}
+
+export async function startLocalWebhooks(options: {
+  readonly notifyIntervalMs: number;
+  readonly onError: (error: unknown) => void;
+}): Promise<LocalWebhooks> {
+  const notify = await import("../functions/notify-webhooks/handler.ts");
+  const deliver = await import("../functions/deliver-webhooks/handler.ts");
+  const queue = inProcessQueue("webhooks", { clock: systemClock });
+  const stopNotify = loop(
+    options.notifyIntervalMs,
+    async () => {
+      await notify.handler();
+    },
+    options.onError,
+  );
+  const stopDeliver = loop(
+    100,
+    async () => {
+      while ((await queue.deliver((event) => deliver.handler(event))) > 0) {
+        // Drain what is visible now, 10 at a time; delayed messages wait for their time.
+      }
+    },
+    options.onError,
+  );
+  return {
+    queue,
+    async stop() {
+      await stopNotify();
+      await stopDeliver();
+    },
+  };
+}

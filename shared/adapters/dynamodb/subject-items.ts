@@ -1,0 +1,33 @@
+/** Subject heads and events as items of Stele's table (keys in table.ts). */
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import type { StoredSubjectHead, SubjectEvent, SubjectKey } from "../../ports/subject-store.ts";
+import { subjectEventKey, subjectHeadKey } from "./table.ts";
+
+type Item = Record<string, AttributeValue>;
+
+const keyItem = (key: { pk: string; sk: string }): Item => ({
+  pk: { S: key.pk },
+  sk: { S: key.sk },
+});
+
+export function subjectHeadItem(key: SubjectKey, stored: StoredSubjectHead): Item {
+  return {
+    ...keyItem(subjectHeadKey(key.tenant, key.subject, key.ledger)),
+    head: { S: JSON.stringify(stored) },
+  };
+}
+
+export function toStoredHead(item: Item): StoredSubjectHead {
+  return JSON.parse(item.head?.S ?? "null") as StoredSubjectHead;
+}
+
+export function subjectEventItem(key: SubjectKey, event: SubjectEvent): Item {
+  return {
+    ...keyItem(subjectEventKey(key.tenant, key.subject, key.ledger, event.sequence)),
+    event: { S: JSON.stringify(event) },
+  };
+}
+
+export function toSubjectEvent(item: Item): SubjectEvent {
+  return JSON.parse(item.event?.S ?? "null") as SubjectEvent;
+}

@@ -1,0 +1,74 @@
+/** The OpenAPI descriptions of the webhook routes (spread into OPERATIONS). */
+
+import {
+  webhookCreatedSchema,
+  webhookRequestSchema,
+  webhookViewSchema,
+} from "../../schemas/webhook-request.ts";
+import type { OperationDoc } from "./operations.ts";
+import { problemResponse } from "./problem-responses.ts";
+
+const JSON_MEDIA_TYPE = "application/json";
+
+const EVENTS =
+  "Stele POSTs `entry.sequenced`, `entry.anchored`, `entry.final` and `anchor.reorged` " +
+  "events about this tenant's entries as JSON `{id, type, createdAt, data}`, signed in the " +
+  '`Stele-Signature` header (`t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`), ' +
+  "at least once, retried with exponential backoff for 24 hours. Event ids (also in the " +
+  "`Stele-Event-Id` header) are stable: drop repeats.";
+
+export const WEBHOOK_OPERATIONS: Readonly<Record<string, OperationDoc>> = {
+  "PUT /v1/webhook": {
+    operationId: "putWebhook",
+    summary: "Set the webhook",
+    description:
+      `Sets the URL events are POSTed to, with a new signing secret, returned only here. ${EVENTS} ` +
+      "PUT again to change the URL or roll the secret (the old one stops at once).",
+    tags: ["Webhooks"],
+    requestBody: {
+      required: true,
+      description: "application/json.",
+      content: {
+        [JSON_MEDIA_TYPE]: {
+          schema: webhookRequestSchema,
+          example: { url: "https://example.com/stele-events" },
+        },
+      },
+    },
+    responses: {
+      200: {
+        description: "Replaced: the new URL and secret.",
+        content: { [JSON_MEDIA_TYPE]: { schema: webhookCreatedSchema } },
+      },
+      201: {
+        description: "Created: the URL and its secret.",
+        content: { [JSON_MEDIA_TYPE]: { schema: webhookCreatedSchema } },
+      },
+      400: problemResponse(
+        400,
+        "The body is not JSON, or url is not an https URL (errors says why).",
+      ),
+      415: problemResponse(415, "The body is not sent as application/json."),
+    },
+  },
+  "GET /v1/webhook": {
+    operationId: "getWebhook",
+    summary: "The webhook",
+    description: "The URL events are POSTed to; the secret is never shown again.",
+    tags: ["Webhooks"],
+    responses: {
+      200: {
+        description: "The webhook.",
+        content: { [JSON_MEDIA_TYPE]: { schema: webhookViewSchema } },
+      },
+      404: problemResponse(404, "No webhook is set."),
+    },
+  },
+  "DELETE /v1/webhook": {
+    operationId: "deleteWebhook",
+    summary: "Remove the webhook",
+    description: "Stops events: those not yet delivered are dropped. Idempotent.",
+    tags: ["Webhooks"],
+    responses: { 204: { description: "Removed (or there was none)." } },
+  },
+};
