@@ -187,7 +187,7 @@ withApiOptions(
 program
   .command("verify-log")
   .description(
-    "Check a directory written by stele export, offline: leaves, tiles, every checkpoint's signature and root, consistency between checkpoints, anchors.",
+    "Check a directory written by stele export, offline: leaves, tiles, every checkpoint's signature and root (each a prefix of one tree), anchors.",
   )
   .argument("<dir>", "the directory stele export wrote")
   .option(

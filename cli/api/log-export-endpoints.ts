@@ -1,4 +1,5 @@
 /** The public routes an export reads beyond endpoints.ts: the checkpoint list and the tiles. */
+import { LEAVES_BEFORE_LEAF_DATA } from "../../shared/app/read-tiles.ts";
 import { readEntryBundle } from "../../shared/domain/merkle/entry-tiles.ts";
 import { ENTRY_TILE_LEVEL, type TileId, tilePath } from "../../shared/domain/merkle/tile-id.ts";
 import { servedTileBytes } from "../../shared/domain/merkle/tree-tiles.ts";
@@ -35,16 +36,26 @@ const NOT_YET_SERVED_DELAY_MS = 300;
 
 /**
  * The bytes of a tile or entry bundle as served, checked for its length (and an entry bundle
- * for its framing). A 404 is asked again for a few seconds: the API's per-instance cache of
- * the head may lag the checkpoint this export started from by a moment.
+ * for its framing); undefined for an entry bundle the log has no data for (its leaves were
+ * integrated before Stele kept leaf data): that 404 is a final answer, never asked again. Any
+ * other 404 is asked again for a few seconds: the API's per-instance cache of the head may lag
+ * the checkpoint this export started from by a moment.
  */
-export async function getTile(api: ApiClient, ledger: string, tile: TileId): Promise<Uint8Array> {
+export async function getTile(
+  api: ApiClient,
+  ledger: string,
+  tile: TileId,
+): Promise<Uint8Array | undefined> {
   const path = `/v1/ledgers/${segment(ledger)}/${tilePath(tile)}`;
   for (let attempt = 0; ; attempt++) {
     const answer = await api.raw("GET", path, {
       auth: false,
       headers: { accept: "application/octet-stream" },
     });
+    if (answer.status === 404 && tile.level === ENTRY_TILE_LEVEL) {
+      const error = errorOf(answer);
+      if (error.problem?.detail?.includes(LEAVES_BEFORE_LEAF_DATA) === true) return undefined;
+    }
     if (answer.status === 404 && attempt < NOT_YET_SERVED_RETRIES) {
       await new Promise((resolve) => setTimeout(resolve, NOT_YET_SERVED_DELAY_MS));
       continue;

@@ -4,6 +4,11 @@
  * Full tiles never change, so a re-run keeps those already on disk and fetches the rest; the
  * right-edge tiles of an older export give way to those of the new tree size.
  */
+import {
+  describeRanges,
+  exportManifest,
+  leafRanges,
+} from "../../shared/app/export-check/without-data.ts";
 import { EXPORT_LAYOUT } from "../../shared/app/log-export-layout.ts";
 import { LEDGER_NAME } from "../../shared/domain/ledger/ledger-name.ts";
 import {
@@ -93,6 +98,31 @@ async function checkSameLog(dir: ExportDir, origin: string): Promise<void> {
   }
 }
 
+/**
+ * The full entry bundles an earlier export into `dir` found without data: a full tile never
+ * changes, and one the log had no data for never gets any (appendEntryTiles), so none is asked
+ * again.
+ */
+async function fullWithoutData(dir: ExportDir): Promise<Set<string>> {
+  const bytes = await dir.read(EXPORT_LAYOUT.manifest);
+  if (bytes === undefined) return new Set();
+  try {
+    const { entryBundlesWithoutData } = JSON.parse(new TextDecoder().decode(bytes)) as {
+      entryBundlesWithoutData?: unknown;
+    };
+    if (!Array.isArray(entryBundlesWithoutData)) return new Set();
+    return new Set(
+      entryBundlesWithoutData.filter(
+        (path): path is string =>
+          typeof path === "string" &&
+          parseTilePath(path.slice(`${EXPORT_LAYOUT.tiles}/`.length))?.width === TILE_WIDTH,
+      ),
+    );
+  } catch {
+    return new Set();
+  }
+}
+
 /** Partial tiles of an older export that the tree has outgrown. */
 async function removeOutgrown(dir: ExportDir, tiles: readonly TileId[]): Promise<number> {
   const current = new Set(tiles.map(tilePath));
@@ -130,15 +160,23 @@ export async function runExport(
   const { treeSize } = latest;
   const checkpoints = await checkpointsThrough(api, ledger, treeSize);
   const tiles = [...hashTilesOfTree(treeSize), ...entryBundlesOfTree(treeSize)];
+  const knownWithoutData = await fullWithoutData(dir);
   const missing: TileId[] = [];
+  const withoutData: TileId[] = [];
   for (const tile of tiles) {
+    if (knownWithoutData.has(tilePath(tile))) {
+      withoutData.push(tile);
+      continue;
+    }
     const onDisk = tile.width === TILE_WIDTH ? await dir.sizeOf(tilePath(tile)) : undefined;
     if (onDisk !== servedTileBytes(tile)) missing.push(tile);
   }
   const progress = await startProgress(`export ${ledger}`, missing.length);
   try {
     await eachConcurrently(missing, options.concurrency, async (tile) => {
-      await dir.write(tilePath(tile), await getTile(api, ledger, tile));
+      const bytes = await getTile(api, ledger, tile);
+      if (bytes === undefined) withoutData.push(tile);
+      else await dir.write(tilePath(tile), bytes);
       progress.advance(1, tilePath(tile));
     });
   } finally {
@@ -146,6 +184,7 @@ export async function runExport(
     await dir.cleanUp();
   }
   // The tiles first, then what describes them: checkpoint.json last names the tree on disk.
+  await dir.write(EXPORT_LAYOUT.manifest, exportManifest(withoutData));
   await dir.write(
     EXPORT_LAYOUT.checkpoints,
     checkpoints.map((checkpoint) => `${JSON.stringify(checkpoint)}\n`).join(""),
@@ -157,13 +196,25 @@ export async function runExport(
   await dir.cleanUp();
 
   const anchors = checkpoints.reduce((sum, checkpoint) => sum + checkpoint.anchors.length, 0);
-  const kept = tiles.length - missing.length;
+  const exported = tiles.length - withoutData.length;
+  const known = tiles.filter((tile) => knownWithoutData.has(tilePath(tile))).length;
+  const fetched = missing.length - (withoutData.length - known);
+  const kept = exported - fetched;
   process.stdout.write(
     `exported ${ledger} (${latest.origin}) at tree size ${treeSize} to ${directory}: ` +
-      `${tiles.length} tiles and entry bundles (${missing.length} fetched, ${kept} already on disk` +
+      `${exported} tiles and entry bundles (${fetched} fetched, ${kept} already on disk` +
       `${removed > 0 ? `, ${removed} outgrown removed` : ""}), ` +
       `${checkpoints.length} checkpoint${checkpoints.length === 1 ? "" : "s"}, ` +
       `${anchors} anchor${anchors === 1 ? "" : "s"}\n`,
   );
+  if (withoutData.length > 0) {
+    const leaves = withoutData.reduce((sum, tile) => sum + tile.width, 0);
+    process.stdout.write(
+      `no data for ${describeRanges(leafRanges(withoutData))} (${leaves} leaves, ` +
+        `${withoutData.length} entry bundle${withoutData.length === 1 ? "" : "s"}): ` +
+        `they were integrated before Stele kept leaf data; listed in ${EXPORT_LAYOUT.manifest}, ` +
+        `and verify-log takes their hashes from the hash tiles instead of recomputing them\n`,
+    );
+  }
   return 0;
 }

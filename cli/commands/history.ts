@@ -68,13 +68,26 @@ export async function runHistory(subject: string, options: HistoryOptions): Prom
       problems.push(
         `${at}: the link's bundle fails step ${linkVerdict.failure?.step}: ${linkVerdict.failure?.detail}`,
       );
+    // The service says which history this is; the signed links must say the same.
+    const { payload } = event.link;
+    if (payload.subject !== subject || payload.ledger !== ledger) {
+      problems.push(
+        `${at}: the link is of subject ${payload.subject} in ${payload.ledger}, not ${subject} in ${ledger}`,
+      );
+    }
+    if (linkBundle.entry.id !== event.link.id || eventBundle.entry.id !== event.id) {
+      problems.push(
+        `${at}: the bundles fetched are of entries ${eventBundle.entry.id} and ${linkBundle.entry.id}, not ${event.id} and ${event.link.id}`,
+      );
+    }
     const named = event.link.payload.entry;
     if (
+      named.id !== eventBundle.entry.id ||
       named.contentHash !== eventBundle.entry.contentHash ||
       named.leafIndex !== eventBundle.leafIndex
     ) {
       problems.push(
-        `${at}: the link names content ${named.contentHash} at leaf ${named.leafIndex}, the event's bundle ${eventBundle.entry.contentHash} at leaf ${eventBundle.leafIndex}`,
+        `${at}: the link names entry ${named.id}, content ${named.contentHash} at leaf ${named.leafIndex}; the event's bundle is entry ${eventBundle.entry.id}, ${eventBundle.entry.contentHash} at leaf ${eventBundle.leafIndex}`,
       );
     }
     // Parsed from JSON, an absent eventType is absent, as the payload type says.

@@ -1,9 +1,11 @@
 /**
  * `stele verify-log <dir>`: checks a directory written by `stele export` offline (the checks are
  * shared/app/verify-exported-log.ts); with --rpc, each anchor on its chain too. Exit 0 when all
- * holds, 1 with each failure (file, expected, found), 2 when the directory is no export.
+ * holds (leaves the log has no data for are named on a NOT CHECKED line), 1 with each failure
+ * (file, expected, found), 2 when the directory is no export.
  */
 
+import { describeRanges } from "../../shared/app/export-check/without-data.ts";
 import { EXPORT_LAYOUT } from "../../shared/app/log-export-layout.ts";
 import type { ChainCheckOptions } from "../../shared/app/verify-bundle.ts";
 import {
@@ -87,14 +89,22 @@ function report(dir: string, verdict: ExportedLogVerdict, options: VerifyLogOpti
     options.rpc === undefined || options.rpc.length === 0
       ? "not checked on chain (pass --rpc <url> of each chain)"
       : `${verdict.anchorsOnChain} checked on chain`;
-  const { treeSize } = verdict;
-  return (
-    `VALID: ${verdict.origin} at tree size ${treeSize}: ${count(treeSize, "leaf", "leaves")} ` +
-    `recomputed from ${count(verdict.entryBundles, "entry bundle")}; ` +
+  const { treeSize, leavesWithoutData } = verdict;
+  const withoutData = leavesWithoutData.reduce((sum, range) => sum + range.leaves, 0);
+  const valid =
+    `VALID: ${verdict.origin} at tree size ${treeSize}: ` +
+    `${count(treeSize - withoutData, "leaf", "leaves")} recomputed from ${count(verdict.entryBundles, "entry bundle")}; ` +
     `${count(verdict.hashTiles, "hash tile")} equal to the rebuilt tree; ` +
     `${count(verdict.checkpoints, "checkpoint")} signed by ${verdict.signer}, each the root of ` +
-    `its leaves; ${count(verdict.consistencyProofs, "consistency proof")} between consecutive ` +
-    `checkpoints checked; ${count(verdict.anchors, "anchor")} matching their checkpoints, ${chain}`
+    `a prefix of that one tree, so each consistent with every later one; ` +
+    `${count(verdict.anchors, "anchor")} matching their checkpoints, ${chain}`;
+  if (withoutData === 0) return valid;
+  // Said on a line of its own, so that no one reads the VALID line as covering these leaves.
+  return (
+    `${valid}\nNOT CHECKED: ${describeRanges(leavesWithoutData)} (${count(withoutData, "leaf", "leaves")}): ` +
+    `the log has no data for them (integrated before Stele kept leaf data; ${EXPORT_LAYOUT.manifest}), ` +
+    `so their hashes are taken from tile level 0 as exported, not recomputed from content hashes; ` +
+    `the tree above them and every checkpoint root were checked`
   );
 }
 

@@ -45,7 +45,9 @@ export const handler = traced(tracing, async (event: SQSEvent): Promise<SQSBatch
     event.Records.map(async (record) => {
       try {
         const outcome = await deliverWebhookMessage(deps, record.body, options);
-        if (outcome.kind === "retry" || outcome.kind === "dead-lettered")
+        // Refused: the message names another tenant's batch; dead-lettered unsent, for operators.
+        if (outcome.kind === "refused") logger.error("webhook event refused", { ...outcome });
+        else if (outcome.kind === "retry" || outcome.kind === "dead-lettered")
           logger.warn(`webhook delivery ${outcome.kind}`, { ...outcome });
         else if (outcome.kind !== "waiting") logger.info(`webhook ${outcome.kind}`, { ...outcome });
       } catch (error) {

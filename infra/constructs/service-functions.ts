@@ -13,7 +13,7 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from "./metric-names.ts";
 import type { SigningKey } from "./signing-key.ts";
 import { SteleFunction } from "./stele-function.ts";
 import type { Storage } from "./storage.ts";
-import { TABLE_ACCESS } from "./table-access.ts";
+import { TABLE_ACCESS, TABLE_PARTITIONS } from "./table-access.ts";
 
 export interface ServiceFunctionsProps {
   readonly settings: StageSettings;
@@ -88,7 +88,7 @@ export class ServiceFunctions extends Construct {
         // One writer per ledger (integrate) and one nonce sequence per chain (anchor).
         ...(single.has(name) ? { reservedConcurrentExecutions: 1 } : {}),
       });
-      storage.grant(fn.role, TABLE_ACCESS[name]);
+      storage.grant(fn.role, TABLE_ACCESS[name], TABLE_PARTITIONS[name]);
       return [name, fn] as const;
     });
     this.byName = Object.fromEntries(entries) as Record<FunctionName, SteleFunction>;

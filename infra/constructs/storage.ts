@@ -6,7 +6,7 @@
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from "aws-cdk-lib/aws-dynamodb";
 import type { IGrantable } from "aws-cdk-lib/aws-iam";
-import { PolicyDocument } from "aws-cdk-lib/aws-iam";
+import { Grant, PolicyDocument } from "aws-cdk-lib/aws-iam";
 import { Key } from "aws-cdk-lib/aws-kms";
 import { Construct } from "constructs";
 import { TABLE_SCHEMA } from "../../shared/adapters/dynamodb/table.ts";
@@ -80,9 +80,28 @@ export class Storage extends Construct {
     });
   }
 
-  /** Lets `grantee` issue exactly `operations` on the table, with the key use they need. */
-  grant(grantee: IGrantable, operations: readonly TableOperation[]): void {
-    this.table.grant(grantee, ...operations.map((operation) => `dynamodb:${operation}`));
+  /**
+   * Lets `grantee` issue exactly `operations` on the table, with the key use they need; those
+   * in `partitions` only on items whose partition key is one of the values given.
+   */
+  grant(
+    grantee: IGrantable,
+    operations: readonly TableOperation[],
+    partitions: Partial<Record<TableOperation, readonly string[]>> = {},
+  ): void {
+    const tableWide = operations.filter((operation) => partitions[operation] === undefined);
+    if (tableWide.length > 0)
+      this.table.grant(grantee, ...tableWide.map((operation) => `dynamodb:${operation}`));
+    for (const operation of operations) {
+      const leadingKeys = partitions[operation];
+      if (leadingKeys === undefined) continue;
+      Grant.addToPrincipal({
+        grantee,
+        actions: [`dynamodb:${operation}`],
+        resourceArns: [this.table.tableArn],
+        conditions: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": [...leadingKeys] } },
+      });
+    }
     const writes = operations.some((operation) => WRITES.has(operation));
     this.key.grant(grantee, ...(writes ? KEY_WRITE_ACTIONS : KEY_READ_ACTIONS));
   }

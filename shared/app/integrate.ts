@@ -2,6 +2,9 @@
  * Use case: integrate one ledger. Pending batches become leaves in batchId order, the tiles
  * grow at their right edge, a checkpoint is signed, and the head moves by compare-and-set.
  *
+ * Entries that name a subject are followed, in the same plan, by their links (link-subjects.ts):
+ * batches the run computes from the plan's batches and stores itself, never pending.
+ *
  * Crash safety: the plan (which batch gets which leaves) is stored before any effect and every
  * later write is idempotent, so a run that dies anywhere is finished by the next one with the
  * same result; a batch is in exactly one plan because it leaves the pending list (markSequenced)
@@ -128,6 +131,8 @@ export async function integrate(
     firstLeafIndex: plan.batches[i]?.firstLeafIndex ?? 0,
   }));
   const linked = await linkSubjects(deps, plan, planned);
+  // Subject heads show a later plan done: so is this one, by another run; nothing is left to do.
+  if (linked.late) return { ledger, fromSize: plan.fromSize, treeSize: plan.toSize };
   const batches = [...planned, ...linked.batches].map(({ batch }) => batch);
   const firstLeaves = [...planned, ...linked.batches].map(({ firstLeafIndex }) => firstLeafIndex);
 

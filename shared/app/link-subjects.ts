@@ -3,9 +3,12 @@
  * plan the links (shared/domain/subjects/plan-links.ts), and once the links' leaves are recorded,
  * store each event and the chains' new heads for GET /v1/subjects.
  *
- * Crash safety: a head stores the head before the plan that moved it, so a rerun of that plan
- * (whose heads a crashed run may already have written) starts each chain from the same place
- * and computes the same links; every write is a put of the same item again.
+ * Crash safety and concurrent runs: a head stores the head before the plan that moved it, so a
+ * rerun of that plan (whose heads a crashed or concurrent run may already have written) starts
+ * each chain from the same place and computes the same links, ids and events, which it may put
+ * again. A run that finds a head moved by a later plan is late: that plan, and this one before
+ * it, are integrated, and the run stops before writing anything (`late`). Heads only move
+ * forward (the store's condition), so a run that turns late after reading writes nothing back.
  */
 
 import { tenantOf } from "../domain/ledger/tenant.ts";
@@ -14,12 +17,16 @@ import type { SubjectHead } from "../domain/subjects/subject-link.ts";
 import type { SequencingPlan } from "../ports/log-store.ts";
 import type { StoredSubjectHead, SubjectKey, SubjectStore } from "../ports/subject-store.ts";
 
-export interface LinkedSubjects {
-  /** The link batches, each at its first leaf, after the plan's event batches. */
-  readonly batches: readonly PlannedBatch[];
-  /** Stores the events and heads; call once the link batches are sequenced. */
-  readonly record: () => Promise<void>;
-}
+export type LinkedSubjects =
+  | {
+      readonly late: false;
+      /** The link batches, each at its first leaf, after the plan's event batches. */
+      readonly batches: readonly PlannedBatch[];
+      /** Stores the events and heads; call once the link batches are sequenced. */
+      readonly record: () => Promise<void>;
+    }
+  /** A later plan has moved a head this plan's links continue: this plan is integrated. */
+  | { readonly late: true };
 
 export async function linkSubjects(
   deps: { readonly subjects: SubjectStore },
@@ -38,6 +45,9 @@ export async function linkSubjects(
     }
   }
   const stored = keys.size === 0 ? [] : await deps.subjects.getHeads([...keys.values()]);
+  if (stored.some((head) => head !== undefined && head.asOfSize > plan.toSize)) {
+    return { late: true };
+  }
   const before = new Map<string, SubjectHead | undefined>();
   [...keys.keys()].forEach((key, i) => {
     const head = stored[i];
@@ -90,5 +100,5 @@ export async function linkSubjects(
     });
     await deps.subjects.putEvents(events, heads);
   };
-  return { batches: linked.batches, record };
+  return { late: false, batches: linked.batches, record };
 }

@@ -14,7 +14,18 @@ export const EXPORT_LAYOUT = {
   checkpoints: "checkpoints.jsonl",
   /** Hash tiles `tile/<L>/<N>[.p/<W>]` and entry bundles `tile/entries/<N>[.p/<W>]`. */
   tiles: "tile",
+  /** What the export holds beyond the tlog-tiles layout: {@link ExportManifest}. */
+  manifest: "export.json",
 } as const;
+
+/** export.json. */
+export interface ExportManifest {
+  /**
+   * Paths of the entry bundles of the exported tree that the log has no data for (404: their
+   * leaves were integrated before Stele kept leaf data), in index order; usually none.
+   */
+  readonly entryBundlesWithoutData: readonly string[];
+}
 
 /** The exported directory, read through whatever holds it (the CLI: the file system). */
 export interface ExportedFiles {

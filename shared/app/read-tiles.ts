@@ -17,6 +17,12 @@ import {
 import type { LogStore } from "../ports/log-store.ts";
 
 /**
+ * Why a covered entry bundle has no data, in the 404 that says so: `stele export` tells this
+ * final answer from the brief 404 of a stale head (which it asks again) by these words.
+ */
+export const LEAVES_BEFORE_LEAF_DATA = "its leaves were integrated before Stele kept leaf data";
+
+/**
  * The bytes of the tile: its hashes laid end to end (width × 32 bytes), or for an entry bundle
  * each entry's data behind its length. NotFoundError past the checkpoint.
  */
@@ -36,7 +42,7 @@ export async function readTile(
     // Only leaves integrated before Stele kept leaf data lack it (see appendEntryTiles).
     if (stored.length < bytes) {
       throw new NotFoundError(
-        `ledger ${ledger} has no ${tilePath(tile)}: its leaves were integrated before Stele kept leaf data`,
+        `ledger ${ledger} has no ${tilePath(tile)}: ${LEAVES_BEFORE_LEAF_DATA}`,
         { ledger, tile },
       );
     }

@@ -1,23 +1,26 @@
 /**
  * Use case: check an exported log (`stele export`, layout in log-export-layout.ts) offline. The
- * leaves are recomputed from the entry bundles and the tree rebuilt from them; every hash tile
- * must equal the rebuilt one byte for byte; every checkpoint must be signed by the signer, be the
- * root of its first treeSize leaves, and be consistent (RFC 9162 proof) with the one before;
- * every anchor must name its checkpoint's size and root, on a chain the log publishes, and with
- * `chain` given, hold on that chain. Each failure names the file and what was expected and found.
+ * leaf hashes are recomputed from the entry bundles and the tree rebuilt from them; every hash
+ * tile must equal the rebuilt one byte for byte; every checkpoint must be signed by the signer
+ * and be the root of its first treeSize leaves of that one tree (so each is consistent with every
+ * later one); every anchor must name its checkpoint's size and root, on a chain the log
+ * publishes, and with `chain` given, hold on that chain. Each failure names the file and what was
+ * expected and found. Leaves the log has no data for (export.json) cannot be recomputed: their
+ * hashes are taken from tile level 0 as exported, and the verdict says which they are.
  */
 import { SteleError } from "../domain/errors.ts";
-import { hashLeaves32 } from "../domain/merkle/sha256-batch.ts";
 import { checkpointNote } from "../domain/proof/checkpoint-note.ts";
 import { checkpointWithAnchorsSchema, logIdentitySchema } from "../schemas/api-responses.ts";
 import { checkAnchorClaims, checkAnchorsOnChain } from "./export-check/anchors.ts";
 import { checkRoots, checkSignature, readCheckpoints } from "./export-check/checkpoints.ts";
 import { Findings, firstLine, type LogFailure } from "./export-check/findings.ts";
-import { checkTiles, readLeafData, rebuild } from "./export-check/tiles.ts";
+import { checkTiles, readLeafHashes, rebuild } from "./export-check/tiles.ts";
+import { type LeafRange, leafRanges, readWithoutData } from "./export-check/without-data.ts";
 import { EXPORT_LAYOUT, type ExportedFiles } from "./log-export-layout.ts";
 import type { ChainCheckOptions } from "./verify-bundle.ts";
 
 export type { LogFailure } from "./export-check/findings.ts";
+export type { LeafRange } from "./export-check/without-data.ts";
 export type { ExportedFiles } from "./log-export-layout.ts";
 
 export interface ExportedLogVerdict {
@@ -27,11 +30,16 @@ export interface ExportedLogVerdict {
   readonly treeSize: number;
   /** The signer the signatures were checked against. */
   readonly signer: string;
+  /** Hash tiles compared with the rebuilt tree (not those the leaf hashes were taken from). */
   readonly hashTiles: number;
+  /** Entry bundles whose leaves were recomputed. */
   readonly entryBundles: number;
+  /**
+   * Leaves not recomputed: the log has no data for them (export.json), so their hashes are
+   * those of tile level 0 as exported, bound to the checkpoints only through the tree above.
+   */
+  readonly leavesWithoutData: readonly LeafRange[];
   readonly checkpoints: number;
-  /** Consistency proofs checked between consecutive checkpoints. */
-  readonly consistencyProofs: number;
   readonly anchors: number;
   /** Anchors also checked against their chain. */
   readonly anchorsOnChain: number;
@@ -112,17 +120,19 @@ export async function verifyExportedLog(
   for (const located of checkpoints) checkSignature(located, origin, signer, findings);
 
   let tiles = { hashTiles: 0, entryBundles: 0 };
-  let consistencyProofs = 0;
-  const leafData = await readLeafData(files, treeSize, findings);
-  if (leafData !== undefined) {
-    const leafHashes = new Uint8Array(leafData.length);
-    hashLeaves32(leafData, leafHashes);
+  const withoutData = await readWithoutData(files, treeSize, findings);
+  const leaves = await readLeafHashes(files, treeSize, withoutData, findings);
+  if (leaves !== undefined) {
     const tree = await rebuild(
-      leafHashes,
+      leaves.leafHashes,
       checkpoints.map(({ checkpoint }) => checkpoint.treeSize),
     );
-    tiles = await checkTiles(files, treeSize, tree.tiles, findings);
-    consistencyProofs = await checkRoots(checkpoints, tree, findings);
+    const checked = await checkTiles(files, treeSize, tree.tiles, leaves.givenTiles, findings);
+    tiles = {
+      hashTiles: checked.hashTiles,
+      entryBundles: leaves.entryBundles + checked.olderEntryBundles,
+    };
+    checkRoots(checkpoints, tree.roots, findings);
   }
 
   // checkpoint.json's anchors are checked with the rest when no line of the list has its size.
@@ -139,8 +149,8 @@ export async function verifyExportedLog(
     treeSize,
     signer,
     ...tiles,
+    leavesWithoutData: leafRanges(leaves?.withoutData ?? withoutData),
     checkpoints: checkpoints.length,
-    consistencyProofs,
     anchors,
     anchorsOnChain,
   };

@@ -1,9 +1,10 @@
 /** Port: API keys, stored only as SHA-256 hashes. */
 
-/** manage-webhooks: set, read and delete the tenant's webhook (PUT/GET/DELETE /v1/webhook). */
 /**
- * read-content / erase-content: GET / DELETE /v1/entries/{id}/content, the retained content of
- * the tenant's entries (not implied by read: content is more than its hash).
+ * What a key may do. read / write: the tenant's entries (in the key's ledgers). manage-webhooks:
+ * set, read and delete the tenant's webhook (PUT/GET/DELETE /v1/webhook; keys of the whole tenant
+ * only). read-content / erase-content: GET / DELETE /v1/entries/{id}/content, the retained
+ * content of the tenant's entries (not implied by read: content is more than its hash).
  */
 export type ApiScope = "read" | "write" | "manage-webhooks" | "read-content" | "erase-content";
 

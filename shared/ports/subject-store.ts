@@ -39,7 +39,10 @@ export interface SubjectEvent {
 export interface SubjectStore {
   /** The stored heads of `keys`, in order (undefined: no event yet). Strongly consistent. */
   getHeads(keys: readonly SubjectKey[]): Promise<(StoredSubjectHead | undefined)[]>;
-  /** Stores events and then heads; idempotent (a rerun writes the same items). */
+  /**
+   * Stores events, then heads; idempotent (a rerun writes the same items). A head is stored only
+   * over one of the same or a smaller asOfSize: a late run of an older plan never moves it back.
+   */
   putEvents(
     events: readonly (SubjectKey & { readonly event: SubjectEvent })[],
     heads: readonly (SubjectKey & { readonly stored: StoredSubjectHead })[],

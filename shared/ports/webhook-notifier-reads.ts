@@ -36,7 +36,7 @@ export interface NotifierReads {
   readPlan(ledger: string, fromSize: number): Promise<SequencingPlan | undefined>;
   /** The smallest checkpoint size above `treeSize`: where a plan that expired ended. */
   nextCheckpointSize(ledger: string, treeSize: number): Promise<number | undefined>;
-  /** The owners of these batches (missing ones left out). */
+  /** The owners of these batches, read strongly consistent (missing ones left out). */
   batchOwners(batchIds: readonly string[]): Promise<Map<string, BatchOwner>>;
   getCursor(ledger: string): Promise<NotifyCursor | undefined>;
   /** Stores `cursor` if the stored one is still at `cursor.version - 1` (absent for 0). */

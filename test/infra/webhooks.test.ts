@@ -1,6 +1,7 @@
 // The webhook delivery path as CloudFormation receives it: the queue the notifier fills and the
 // deliver function reads (batches of 10, partial failures), its DLQ, the URLs in both functions'
-// environment, and sends granted to exactly those who send.
+// environment, sends granted to exactly those who send, and accept-entries' one delete (DELETE
+// /v1/webhook) kept to the webhooks' partition.
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { FUNCTIONS } from "../../infra/catalog.ts";
@@ -8,6 +9,7 @@ import {
   WEBHOOK_MAX_CONCURRENCY,
   WEBHOOK_MAX_RECEIVE_COUNT,
 } from "../../infra/constructs/webhook-delivery.ts";
+import { WEBHOOK_PARTITION } from "../../shared/adapters/dynamodb/table.ts";
 import {
   actionsOf,
   arnOf,
@@ -91,4 +93,26 @@ test("both functions know the queue and the DLQ; only they may send, each where 
       Ref: logicalId(dev.stack, dev.stack.webhooks.deadLetterQueue),
     });
   }
+});
+
+test("accept-entries deletes in the webhooks' partition only: DELETE /v1/webhook, nothing else", () => {
+  const table = arnOf(logicalId(dev.stack, dev.stack.storage.table));
+  const deletes = statementsOf("accept-entries").filter((st) =>
+    actionsOf(st).includes("dynamodb:DeleteItem"),
+  );
+  assert.deepEqual(deletes, [
+    {
+      Effect: "Allow",
+      Action: "dynamodb:DeleteItem",
+      Resource: table,
+      Condition: {
+        "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": [WEBHOOK_PARTITION] },
+      },
+    },
+  ]);
+  // The deliverer releases its delivery marks (WHDELIVERY#…): its delete stays table-wide.
+  const delivererDeletes = statementsOf("deliver-webhooks").filter((st) =>
+    actionsOf(st).includes("dynamodb:DeleteItem"),
+  );
+  assert.ok(delivererDeletes.length > 0 && delivererDeletes.every((st) => !st.Condition));
 });

@@ -626,6 +626,17 @@ const HOSTILE: readonly HostileRequest[] = [
     status: 400,
     errors: ["anchored"],
   },
+  // The tenant's webhook reports every ledger: a key kept to some ledgers may not set or see it.
+  ...(["PUT", "GET", "DELETE"] as const).map(
+    (method): HostileRequest => ({
+      name: "a key kept to some ledgers, on the tenant's webhook",
+      method,
+      path: "/v1/webhook",
+      auth: { authorization: `Bearer ${SHELF_ONLY_KEY}` },
+      ...(method === "PUT" ? { json: { url: "https://example.com/stele-events" } } : {}),
+      status: 403,
+    }),
+  ),
 ];
 
 async function waitForCheckpoint(minSize: number): Promise<number> {
@@ -668,7 +679,7 @@ before(async () => {
   await createStore(loadConfig(process.env)).putApiKey({
     keyHash: sha256Hex(SHELF_ONLY_KEY),
     keyId: "shelf-only",
-    scopes: ["read", "write", "read-content", "erase-content"],
+    scopes: ["read", "write", "manage-webhooks", "read-content", "erase-content"],
     label: "hostile test: kept to the shelf ledger",
     ledgers: ["shelf"],
   });

@@ -285,6 +285,66 @@ describe("webhook delivery", () => {
     assert.equal(receiver.requests.length, 0);
   });
 
+  it("never POSTs a message that names another tenant's batch: dead-lettered with the reason", async () => {
+    const queue = newQueue();
+    const shops = await sequencedBatch("shop", 2, 50);
+    receiver.requests.length = 0;
+    // Addressed to farm (which has a webhook), about shop's batch: a fault upstream, or forged.
+    const forged: WebhookMessage = {
+      ...(JSON.parse(sequencedMessage(shops, 52)) as WebhookMessage),
+      tenant: "farm",
+    };
+    await queue.send([{ body: JSON.stringify(forged), delaySeconds: 0 }]);
+    await drain(queue);
+    // The same batch in another ledger than the event says: refused too.
+    const otherLedger: WebhookMessage = {
+      ...forged,
+      tenant: "shop",
+      event: { type: "entry.sequenced", ledger: "elsewhere", batchId: shops.batchId, treeSize: 52 },
+    };
+    const farmHook = await webhooks.getWebhook("farm");
+    assert.ok(farmHook !== undefined);
+    await webhooks.putWebhook({ ...farmHook, tenant: "shop" });
+    try {
+      await queue.send([{ body: JSON.stringify(otherLedger), delaySeconds: 0 }]);
+      await drain(queue);
+    } finally {
+      await webhooks.deleteWebhook("shop");
+    }
+    assert.equal(receiver.requests.length, 0, "nothing POSTed");
+    assert.equal(queue.depth, 0);
+    const refused = outcomes.slice(-2);
+    assert.deepEqual(
+      refused.map((outcome) => outcome.kind),
+      ["refused", "refused"],
+    );
+    assert.match(
+      refused[0]?.kind === "refused" ? refused[0].reason : "",
+      new RegExp(`batch ${shops.batchId} is tenant shop's in ledger default, not tenant farm's`),
+    );
+    assert.match(
+      refused[1]?.kind === "refused" ? refused[1].reason : "",
+      /not tenant shop's in ledger elsewhere/,
+    );
+    const dead = queue.deadLetters
+      .slice(-2)
+      .map((letter) => JSON.parse(letter.body) as WebhookMessage);
+    assert.deepEqual(
+      dead.map((message) => [message.tenant, message.event.ledger]),
+      [
+        ["farm", "default"],
+        ["shop", "elsewhere"],
+      ],
+    );
+    assert.ok(dead.every((message) => /: not sent$/.test(message.lastError ?? "")));
+    assert.ok(dead.every((message) => message.deadLetteredAtMs === clock.ms));
+    // Nor claimed: farm's own delivery of that event id is not marked.
+    assert.equal(
+      await webhooks.claimDelivery("farm", `entry.sequenced:${shops.batchId}`, clock.ms, 1),
+      "claimed",
+    );
+  });
+
   it("sends a message it cannot read to the dead letters after its receives", async () => {
     const queue = newQueue();
     await queue.send([

@@ -7,10 +7,14 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, beforeEach, describe, it } from "node:test";
-import { DeleteItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  type BatchGetItemCommandInput,
+  DeleteItemCommand,
+  type DynamoDBClient,
+} from "@aws-sdk/client-dynamodb";
 import { DynamoDbStore } from "../../shared/adapters/dynamodb/dynamodb-store.ts";
 import { DynamoDbWebhookStore } from "../../shared/adapters/dynamodb/dynamodb-webhook-store.ts";
-import { createTable, planKey } from "../../shared/adapters/dynamodb/table.ts";
+import { batchKey, createTable, planKey } from "../../shared/adapters/dynamodb/table.ts";
 import { InProcessQueue } from "../../shared/adapters/memory/in-process-queue.ts";
 import { WebhookNotifier } from "../../shared/app/webhooks/notify.ts";
 import type { Batch } from "../../shared/domain/ledger/batch.ts";
@@ -264,6 +268,59 @@ describe("webhook notifier", () => {
     assert.equal(queued(q1).length, 1);
     assert.deepEqual(summary(queued(q1)), summary(queued(q2)));
     assert.deepEqual([r1[0]?.cursorMoved, r2[0]?.cursorMoved].sort(), [false, true]);
+  });
+
+  it("fails a run whose plan names a batch not found, never guessing its owner; then recovers", async () => {
+    await setHook("farm");
+    await setHook("default");
+    await sequence("farm");
+    await notifier(new InProcessQueue({ clock })).run();
+    const cursor = await webhooks.getCursor(ledger);
+    const [lost, kept] = await sequence("farm", "farm");
+    assert.ok(lost && kept);
+    // The batch item is not there (as a read that missed it would find): whose it is is unknown.
+    const key = batchKey(lost.batchId);
+    await client.send(
+      new DeleteItemCommand({ TableName: TABLE, Key: { pk: { S: key.pk }, sk: { S: key.sk } } }),
+    );
+    const queue = new InProcessQueue({ clock });
+    await assert.rejects(
+      notifier(queue).run(),
+      new RegExp(`not found \\(${lost.batchId}\\): their owners are unknown`),
+    );
+    assert.deepEqual(queued(queue), [], "nothing queued: neither to farm nor to default");
+    assert.deepEqual(await webhooks.getCursor(ledger), cursor, "the cursor did not move");
+
+    // The batch is readable again: the next run tells its owner, from where the cursor stood.
+    await store.putBatch(lost);
+    const retried = new InProcessQueue({ clock });
+    await notifier(retried).run();
+    assert.deepEqual(summary(queued(retried)), [
+      `farm entry.sequenced:${lost.batchId}`,
+      `farm entry.sequenced:${kept.batchId}`,
+    ]);
+  });
+
+  it("reads batch owners strongly consistent", async () => {
+    const inputs: BatchGetItemCommandInput[] = [];
+    const watched = localClient(dynalite.endpoint);
+    watched.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === "BatchGetItemCommand")
+          inputs.push(args.input as BatchGetItemCommandInput);
+        return next(args);
+      },
+      { step: "initialize" },
+    );
+    const [batch] = await sequence("farm");
+    assert.ok(batch);
+    const owners = await new DynamoDbWebhookStore({
+      client: watched,
+      tableName: TABLE,
+    }).batchOwners([batch.batchId]);
+    assert.deepEqual(owners.get(batch.batchId), { batchId: batch.batchId, tenant: "farm" });
+    assert.equal(inputs.length, 1);
+    assert.equal(inputs[0]?.RequestItems?.[TABLE]?.ConsistentRead, true);
   });
 
   it("skips a plan that expired, counts its leaves, and tells of the later ones", async () => {

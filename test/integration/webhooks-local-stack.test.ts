@@ -24,6 +24,8 @@ const KEYS = {
   shop: `stele_shop_${randomBytes(16).toString("hex")}`,
   tools: `stele_tools_${randomBytes(16).toString("hex")}`,
   writeOnly: `stele_wo_${randomBytes(16).toString("hex")}`,
+  /** Of the tenant tools, with every scope, but kept to the ledger "shelf". */
+  toolsShelf: `stele_shelf_${randomBytes(16).toString("hex")}`,
 };
 
 interface Event {
@@ -61,6 +63,7 @@ async function api(key: string | undefined, method: string, path: string, body?:
   return {
     status: response.status,
     type: response.headers.get("content-type"),
+    headers: response.headers,
     text,
     json: () => JSON.parse(text) as Record<string, unknown>,
   };
@@ -118,6 +121,7 @@ before(async () => {
   await store.putApiKey(key(KEYS.shop, "shop", all));
   await store.putApiKey(key(KEYS.tools, "tools", all));
   await store.putApiKey(key(KEYS.writeOnly, "farm", ["read", "write"]));
+  await store.putApiKey({ ...key(KEYS.toolsShelf, "tools", all), ledgers: ["shelf"] });
   for (const tenant of ["farm", "shop"] as const) {
     const receiver = await startReceiver(`/${tenant}/events`);
     const answer = await api(KEYS[tenant], "PUT", "/v1/webhook", { url: receiver.url });
@@ -136,6 +140,8 @@ describe("webhook registration (PUT, GET, DELETE /v1/webhook)", () => {
   it("sets a URL with a new secret each time, shows the URL without it, and removes it", async () => {
     const first = await api(KEYS.tools, "PUT", "/v1/webhook", { url: "https://example.com/a" });
     assert.equal(first.status, 201, first.text);
+    // The answer holds the secret: no cache (browser, proxy) may keep it.
+    assert.equal(first.headers.get("cache-control"), "no-store");
     const created = first.json();
     assert.equal(created.url, "https://example.com/a");
     assert.match(String(created.secret), /^whsec_[A-Za-z0-9_-]{43}$/);
@@ -143,10 +149,12 @@ describe("webhook registration (PUT, GET, DELETE /v1/webhook)", () => {
 
     const shown = await api(KEYS.tools, "GET", "/v1/webhook");
     assert.equal(shown.status, 200);
+    assert.equal(shown.headers.get("cache-control"), "no-store");
     assert.deepEqual(shown.json(), { url: "https://example.com/a", createdAt: created.createdAt });
 
     const again = await api(KEYS.tools, "PUT", "/v1/webhook", { url: "https://example.com/b" });
     assert.equal(again.status, 200, "replaced");
+    assert.equal(again.headers.get("cache-control"), "no-store");
     assert.notEqual(again.json().secret, created.secret, "a new secret");
     assert.equal((await api(KEYS.tools, "GET", "/v1/webhook")).json().url, "https://example.com/b");
 
@@ -188,6 +196,30 @@ describe("webhook registration (PUT, GET, DELETE /v1/webhook)", () => {
     assert.equal(noScope.status, 403);
     assert.match(String(noScope.json().detail), /manage-webhooks/);
     assert.equal((await api(KEYS.tools, "PATCH", "/v1/webhook")).status, 405);
+  });
+
+  it("refuses a key kept to some ledgers on all three routes: the webhook reports every ledger", async () => {
+    const set = await api(KEYS.tools, "PUT", "/v1/webhook", { url: "https://example.com/tools" });
+    assert.equal(set.status, 201, set.text);
+    for (const [method, body] of [
+      ["PUT", { url: "https://attacker.example/steal" }],
+      ["GET", undefined],
+      ["DELETE", undefined],
+    ] as const) {
+      const answer = await api(KEYS.toolsShelf, method, "/v1/webhook", body);
+      assert.equal(answer.status, 403, `${method}: ${answer.text}`);
+      assert.equal(answer.type, "application/problem+json");
+      assert.equal(
+        answer.json().detail,
+        "this API key is kept to some ledgers; a tenant's webhook reports every ledger: " +
+          "use a key of the whole tenant",
+      );
+    }
+    // Neither replaced nor removed.
+    const kept = await api(KEYS.tools, "GET", "/v1/webhook");
+    assert.equal(kept.json().url, "https://example.com/tools", kept.text);
+    assert.equal(kept.json().createdAt, set.json().createdAt);
+    assert.equal((await api(KEYS.tools, "DELETE", "/v1/webhook")).status, 204);
   });
 });
 

@@ -35,7 +35,12 @@ class MemorySubjects implements SubjectStore {
         [...list, event].sort((a, b) => a.sequence - b.sequence),
       );
     }
-    for (const { stored, ...key } of heads) this.heads.set(this.#key(key), stored);
+    // As the table's condition: a head only moves forward.
+    for (const { stored, ...key } of heads) {
+      const current = this.heads.get(this.#key(key));
+      if (current === undefined || current.asOfSize <= stored.asOfSize)
+        this.heads.set(this.#key(key), stored);
+    }
   }
   async listEvents(key: SubjectKey, after: number, limit: number) {
     return (this.events.get(this.#key(key)) ?? [])
@@ -63,7 +68,8 @@ function batch(id: string, tenant: string, subjects: (string | undefined)[]): Ba
   };
 }
 
-async function run(store: MemorySubjects, fromSize: number, batches: Batch[]) {
+/** Links a plan of `batches` from `fromSize`, without recording them. */
+async function link(store: MemorySubjects, fromSize: number, batches: Batch[]) {
   let leaf = fromSize;
   const planned = batches.map((b) => {
     const at = leaf;
@@ -72,7 +78,14 @@ async function run(store: MemorySubjects, fromSize: number, batches: Batch[]) {
   });
   const links = batches.flatMap((b) => b.entries).filter((e) => e.subject !== undefined).length;
   const plan = { ledger: "default", fromSize, toSize: leaf + links, batches: [] };
-  const linked = await linkSubjects({ subjects: store }, plan, planned);
+  return linkSubjects({ subjects: store }, plan, planned);
+}
+
+/** Links and records a plan, as an integrate run that is not late does. */
+async function run(store: MemorySubjects, fromSize: number, batches: Batch[]) {
+  const linked = await link(store, fromSize, batches);
+  assert.equal(linked.late, false);
+  if (linked.late) throw new Error("late");
   await linked.record();
   return linked;
 }
@@ -88,7 +101,7 @@ describe("linkSubjects", () => {
     ]);
     // Farm's two links, then shop's: leaves after the plan's three entries (5, 6, 7).
     assert.deepEqual(
-      second.batches.map(({ batch: b, firstLeafIndex }) => [
+      (second.late ? [] : second.batches).map(({ batch: b, firstLeafIndex }) => [
         b.tenant,
         b.entries.length,
         firstLeafIndex,
@@ -119,7 +132,7 @@ describe("linkSubjects", () => {
     const first = await run(store, 2, plan);
     const headsAfter = structuredClone([...store.heads]);
     const again = await run(store, 2, plan);
-    assert.deepEqual(again.batches, first.batches);
+    assert.deepEqual(again.late ? [] : again.batches, first.late ? undefined : first.batches);
     assert.deepEqual([...store.heads], headsAfter);
     assert.deepEqual(
       (store.events.get("farm/default/lot-1") ?? []).map((e) => e.sequence),
@@ -127,12 +140,41 @@ describe("linkSubjects", () => {
     );
   });
 
+  it("keeps a chain whole when two runs of one plan overlap and one lands after later plans", async () => {
+    const store = new MemorySubjects();
+    await run(store, 0, [batch("A1", "farm", ["lot-1"])]); // leaves 0–1: sequence 1
+    const p2 = [batch("B1", "farm", ["lot-1"])]; // leaves 2–3
+    // Run B loads plan 2 and reads the heads, then stalls; run A does plan 2, then plan 3 follows.
+    const slow = await link(store, 2, p2);
+    await run(store, 2, p2);
+    await run(store, 4, [batch("C1", "farm", ["lot-1"])]); // leaves 4–5: sequence 3
+    // B's writes land now: the head must not move back to plan 2's.
+    assert.equal(slow.late, false);
+    if (!slow.late) await slow.record();
+    assert.equal(store.heads.get("farm/default/lot-1")?.asOfSize, 6);
+    // A run of plan 2 starting now sees it is late, and writes nothing.
+    assert.deepEqual(await link(store, 2, p2), { late: true });
+    await run(store, 6, [batch("D1", "farm", ["lot-1"])]);
+    const events = store.events.get("farm/default/lot-1") ?? [];
+    assert.deepEqual(
+      events.map((e) => [e.sequence, e.leafIndex]),
+      [
+        [1, 0],
+        [2, 2],
+        [3, 4],
+        [4, 6],
+      ],
+    );
+    const held = events.map((e) => ({ payload: e.link.payload, leafIndex: e.link.leafIndex }));
+    assert.deepEqual(checkSubjectChain(held), []);
+  });
+
   it("splits a tenant's links into batches that entry ids can name", async () => {
     const store = new MemorySubjects();
     const many = Array.from({ length: LINKS_PER_BATCH + 5 }, (_, i) => `lot-${i}`);
     const linked = await run(store, 0, [batch("A1", "farm", many)]);
     assert.deepEqual(
-      linked.batches.map(({ batch: b }) => b.entries.length),
+      (linked.late ? [] : linked.batches).map(({ batch: b }) => b.entries.length),
       [LINKS_PER_BATCH, 5],
     );
   });

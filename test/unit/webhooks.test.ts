@@ -115,6 +115,66 @@ describe("webhook URLs", () => {
     assert.match(webhookUrlProblem("https://example.com/#x", false) ?? "", /fragment/);
     assert.match(webhookUrlProblem("example.com/hook", false) ?? "", /absolute/);
   });
+
+  it("refuses hosts of the deployment's own network, in any spelling, outside the local stack", () => {
+    const refused: [string, RegExp][] = [
+      ["https://10.1.2.3/hook", /not 10\.1\.2\.3 \(private, 10\.0\.0\.0\/8\)/],
+      ["https://172.16.0.1/", /private, 172\.16\.0\.0\/12/],
+      ["https://172.31.255.255/", /private, 172\.16\.0\.0\/12/],
+      ["https://192.168.1.1:8443/", /private, 192\.168\.0\.0\/16/],
+      ["https://127.0.0.1/", /loopback, 127\.0\.0\.0\/8/],
+      ["https://127.8.9.10./", /loopback/],
+      ["https://0x7f.1/", /not 127\.0\.0\.1 \(loopback/],
+      ["https://2130706433/", /not 127\.0\.0\.1 \(loopback/],
+      ["https://%31%32%37.0.0.1/", /loopback/],
+      ["https://169.254.169.254/latest/meta-data", /link-local, 169\.254\.0\.0\/16/],
+      ["https://100.64.0.1/", /carrier-grade NAT, 100\.64\.0\.0\/10/],
+      ["https://100.127.255.255/", /carrier-grade NAT/],
+      ["https://0.0.0.0/", /unspecified/],
+      ["https://[::]/", /unspecified, ::/],
+      ["https://[::1]/", /loopback, ::1/],
+      ["https://[fd12:3456::1]/", /private, fc00::\/7/],
+      ["https://[fc00::1]/", /private, fc00::\/7/],
+      ["https://[fe80::1]/", /link-local, fe80::\/10/],
+      ["https://[febf:ffff::1]/", /link-local, fe80::\/10/],
+      // IPv4 written as IPv6 reaches the IPv4 address.
+      ["https://[::ffff:10.0.0.1]/", /private, 10\.0\.0\.0\/8/],
+      ["https://[::ffff:169.254.169.254]/", /link-local/],
+      ["https://[64:ff9b::a9fe:a9fe]/", /link-local/],
+      ["https://[::127.0.0.1]/", /loopback/],
+      ["https://localhost/", /a loopback name/],
+      ["https://LocalHost./", /a loopback name/],
+      ["https://app.localhost/", /a loopback name/],
+      ["https://metadata.google.internal/", /an internal name/],
+      ["https://ip-10-0-0-1.eu-central-1.compute.internal./", /an internal name/],
+    ];
+    for (const [url, reason] of refused) {
+      const problem = webhookUrlProblem(url, false);
+      assert.match(problem ?? "", /^an https URL of a public host, not /, url);
+      assert.match(problem ?? "", reason, url);
+    }
+    for (const url of [
+      "https://8.8.8.8/hook",
+      "https://11.0.0.1/",
+      "https://172.15.255.255/",
+      "https://172.32.0.1/",
+      "https://192.169.0.1/",
+      "https://100.63.255.255/",
+      "https://100.128.0.1/",
+      "https://169.255.0.1/",
+      "https://[2001:db8::1]/",
+      "https://[fec0::1]/",
+      "https://[::ffff:8.8.8.8]/",
+      "https://internal.example.com/",
+      "https://localhost.example.com/",
+      "https://example.com.internal.example/",
+    ]) {
+      assert.equal(webhookUrlProblem(url, false), undefined, url);
+    }
+    // The local stack and tests: their receivers are on this machine.
+    assert.equal(webhookUrlProblem("https://10.1.2.3/hook", true), undefined);
+    assert.equal(webhookUrlProblem("https://localhost:8443/hook", true), undefined);
+  });
 });
 
 describe("webhook events", () => {

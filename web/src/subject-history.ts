@@ -50,6 +50,21 @@ export async function showSubjectHistory(
     const problems = checkSubjectChain(
       events.map((event) => ({ payload: event.link.payload, leafIndex: event.link.leafIndex })),
     );
+    // The links must be of this subject and name the events listed beside them.
+    for (const event of events) {
+      const { payload } = event.link;
+      if (payload.subject !== entry.subject || payload.ledger !== entry.ledger) {
+        problems.push({
+          sequence: event.sequence,
+          problem: `is a link of ${payload.subject} in ${payload.ledger}`,
+        });
+      } else if (payload.entry.id !== event.id) {
+        problems.push({
+          sequence: event.sequence,
+          problem: `links entry ${payload.entry.id}, not ${event.id}`,
+        });
+      }
+    }
     ui.subjectTitle.textContent = `History of ${entry.subject}`;
     ui.subjectTable.replaceChildren(
       h(

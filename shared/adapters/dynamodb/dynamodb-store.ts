@@ -373,13 +373,26 @@ export class DynamoDbStore implements EntryStore, LogStore, ApiKeyStore, AnchorS
     events: readonly (SubjectKey & { readonly event: SubjectEvent })[],
     heads: readonly (SubjectKey & { readonly stored: StoredSubjectHead })[],
   ): Promise<void> {
-    // Events before heads: a head never names an event that is not stored.
+    // Events before heads: a head never names an event that is not stored. An event is the same
+    // whichever run of its plan writes it (see link-subjects), so a plain put may repeat it.
     await this.#batchWrite(
       events.map(({ event, ...key }) => ({ PutRequest: { Item: subjectEventItem(key, event) } })),
     );
-    await this.#batchWrite(
-      heads.map(({ stored, ...key }) => ({ PutRequest: { Item: subjectHeadItem(key, stored) } })),
-    );
+    // A head only moves forward: a late run of an older plan must not put its head back.
+    await eachConcurrently(heads, TILE_CONCURRENCY, async ({ stored, ...key }) => {
+      try {
+        await this.#client.send(
+          new PutItemCommand({
+            TableName: this.#table,
+            Item: subjectHeadItem(key, stored),
+            ConditionExpression: "attribute_not_exists(pk) OR asOfSize <= :asOf",
+            ExpressionAttributeValues: { ":asOf": { N: String(stored.asOfSize) } },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    });
   }
 
   async listEvents(key: SubjectKey, afterSequence: number, limit: number): Promise<SubjectEvent[]> {

@@ -238,7 +238,13 @@ export class DynamoDbWebhookStore implements WebhookStore, NotifierReads {
         const { Responses, UnprocessedKeys } = await this.#client.send(
           new BatchGetItemCommand({
             RequestItems: {
-              [this.#table]: { Keys: keys, ProjectionExpression: "pk, tenant" },
+              // Strongly consistent, as every other read of the notifier: a batch the plan names
+              // is there, and its owner is the one written.
+              [this.#table]: {
+                Keys: keys,
+                ProjectionExpression: "pk, tenant",
+                ConsistentRead: true,
+              },
             },
           }),
         );

@@ -14,6 +14,8 @@ export function subjectHeadItem(key: SubjectKey, stored: StoredSubjectHead): Ite
   return {
     ...keyItem(subjectHeadKey(key.tenant, key.subject, key.ledger)),
     head: { S: JSON.stringify(stored) },
+    // Its own attribute, for the condition that keeps heads from moving back.
+    asOfSize: { N: String(stored.asOfSize) },
   };
 }
 

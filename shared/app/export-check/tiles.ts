@@ -1,12 +1,14 @@
 /**
- * The tiles of an exported log: leaf data from the entry bundles, the tree rebuilt from it, and
- * every hash tile compared with the rebuilt one byte for byte.
+ * The tiles of an exported log: leaf hashes recomputed from the entry bundles (or, for leaves
+ * the log has no data for, taken from tile level 0), the tree rebuilt from them, and every other
+ * hash tile compared with the rebuilt one byte for byte.
  */
 import { MemoryTileStore } from "../../adapters/memory/memory-tile-store.ts";
 import { equalBytes, toHex } from "../../domain/bytes.ts";
 import { appendLeaves } from "../../domain/merkle/append-leaves.ts";
 import { readEntryBundle } from "../../domain/merkle/entry-tiles.ts";
 import { emptyRoot, HASH_BYTES, type Hash32 } from "../../domain/merkle/hasher.ts";
+import { hashLeaves32 } from "../../domain/merkle/sha256-batch.ts";
 import {
   ENTRY_TILE_LEVEL,
   parseTilePath,
@@ -19,17 +21,52 @@ import type { ExportedFiles } from "../log-export-layout.ts";
 import { EXPORT_LAYOUT } from "../log-export-layout.ts";
 import { type Findings, firstLine } from "./findings.ts";
 
-/** The leaf data (32-byte content hashes end to end) from the entry bundles, or undefined. */
-export async function readLeafData(
+/** The leaf hashes of the tree, and what they were taken from. */
+export interface LeafHashes {
+  readonly leafHashes: Uint8Array;
+  /** Entry bundles read (each leaf hash recomputed from its content hash). */
+  readonly entryBundles: number;
+  /** Level-0 hash tiles whose hashes were taken as exported: the log has no data for them. */
+  readonly givenTiles: ReadonlySet<string>;
+  /** The entry bundles those stand for. */
+  readonly withoutData: readonly TileId[];
+}
+
+/**
+ * The leaf hashes of the tree of `treeSize`, recomputed from the entry bundles; for the bundles
+ * in `withoutData` (the log has none, export.json), taken from the level-0 tile of the same
+ * leaves. Undefined when some cannot be had: the failures say why.
+ */
+export async function readLeafHashes(
   files: ExportedFiles,
   treeSize: number,
+  withoutData: readonly TileId[],
   findings: Findings,
-): Promise<Uint8Array | undefined> {
+): Promise<LeafHashes | undefined> {
   const leafData = new Uint8Array(treeSize * HASH_BYTES);
+  const given = new Map<string, { tile: TileId; hashes: Uint8Array }>();
+  const listed = new Set(withoutData.map(tilePath));
+  let entryBundles = 0;
   let complete = true;
   for (const tile of entryBundlesOfTree(treeSize)) {
     const file = tilePath(tile);
     const bundle = await files.read(file);
+    if (bundle === undefined && listed.has(file)) {
+      const source = tilePath({ ...tile, level: 0 });
+      const hashes = await files.read(source);
+      if (hashes?.length !== tile.width * HASH_BYTES) {
+        findings.add(
+          source,
+          `the log has no data for ${file} (${EXPORT_LAYOUT.manifest}), and this tile, the only source of its leaf hashes, is ${hashes === undefined ? "missing" : "of the wrong length"}`,
+          `${tile.width * HASH_BYTES} bytes (${tile.width} hashes)`,
+          hashes === undefined ? "no file" : `${hashes.length} bytes`,
+        );
+        complete = false;
+        continue;
+      }
+      given.set(source, { tile, hashes });
+      continue;
+    }
     if (bundle === undefined) {
       findings.add(file, "the entry bundle is missing", `${tile.width} entries`, "no file");
       complete = false;
@@ -67,8 +104,20 @@ export async function readLeafData(
     entries.forEach((entry, i) => {
       leafData.set(entry, (tile.index * TILE_WIDTH + i) * HASH_BYTES);
     });
+    entryBundles++;
   }
-  return complete ? leafData : undefined;
+  if (!complete) return undefined;
+  const leafHashes = new Uint8Array(leafData.length);
+  hashLeaves32(leafData, leafHashes);
+  for (const { tile, hashes } of given.values()) {
+    leafHashes.set(hashes, tile.index * TILE_WIDTH * HASH_BYTES);
+  }
+  return {
+    leafHashes,
+    entryBundles,
+    givenTiles: new Set(given.keys()),
+    withoutData: [...given.values()].map(({ tile }) => tile),
+  };
 }
 
 /** The tree rebuilt from `leafHashes`, and its root at each of `sizes` (ascending). */
@@ -135,18 +184,26 @@ function compareTile(
   return false;
 }
 
-/** Every expected hash tile against the rebuilt tree; files beyond them must be its prefixes. */
+/**
+ * Every expected hash tile against the rebuilt tree, but those `given` (the leaf hashes were
+ * taken from them: comparing them with themselves proves nothing); files beyond them must be
+ * the tree's prefixes. Counts the hash tiles compared and the older entry bundles checked.
+ */
 export async function checkTiles(
   files: ExportedFiles,
   treeSize: number,
   tree: MemoryTileStore,
+  given: ReadonlySet<string>,
   findings: Findings,
-): Promise<{ hashTiles: number; entryBundles: number }> {
+): Promise<{ hashTiles: number; olderEntryBundles: number }> {
   const expected = hashTilesOfTree(treeSize);
   const bundles = entryBundlesOfTree(treeSize);
   const known = new Set([...expected, ...bundles].map(tilePath));
   const rebuiltOf = async (tile: TileId) => (await tree.readTiles([tile]))[0] ?? new Uint8Array(0);
+  let hashTiles = 0;
   for (const tile of expected) {
+    if (given.has(tilePath(tile))) continue;
+    hashTiles++;
     const exported = await files.read(tilePath(tile));
     if (exported === undefined) {
       findings.add(tilePath(tile), "the tile is missing", `${tile.width} hashes`, "no file");
@@ -195,8 +252,5 @@ export async function checkTiles(
       compareTile(tile, exported, await rebuiltOf(tile), findings);
     }
   }
-  return {
-    hashTiles: expected.length + extraTiles,
-    entryBundles: bundles.length + extraBundles,
-  };
+  return { hashTiles: hashTiles + extraTiles, olderEntryBundles: extraBundles };
 }

@@ -9,6 +9,7 @@
  * that died mid-POST lapses after `leaseMs`, so a later receive POSTs again.
  */
 import { entryId } from "../../domain/ledger/entry-id.ts";
+import { tenantOf } from "../../domain/ledger/tenant.ts";
 import { afterFailure, hopDelaySeconds } from "../../domain/webhooks/delivery-schedule.ts";
 import {
   type EventEntry,
@@ -50,6 +51,8 @@ export type DeliveryOutcome =
   | { readonly kind: "waiting"; readonly eventId: string; readonly delaySeconds: number }
   | { readonly kind: "busy"; readonly eventId: string }
   | { readonly kind: "no-webhook"; readonly eventId: string }
+  /** Never POSTed: the event names a batch of another tenant (or ledger); dead-lettered. */
+  | { readonly kind: "refused"; readonly eventId: string; readonly reason: string }
   | {
       readonly kind: "retry";
       readonly eventId: string;
@@ -83,23 +86,36 @@ export function deliveryHeaders(
   };
 }
 
+/**
+ * The entries the event reports (none for anchor.reorged), or why it may not be sent: its batch
+ * is not the message's tenant's (or not in the event's ledger), so its entries would go to a
+ * tenant that may not read them.
+ */
 async function eventEntries(
   deps: DeliverDeps,
   message: WebhookMessage,
-): Promise<readonly EventEntry[] | undefined> {
+): Promise<{ readonly entries: readonly EventEntry[] | undefined } | { readonly refused: string }> {
   const { event } = message;
-  if (event.type === "anchor.reorged") return undefined;
+  if (event.type === "anchor.reorged") return { entries: undefined };
   const batch = await deps.entries.getBatch(event.batchId);
   if (batch === undefined || !("firstLeafIndex" in batch))
     throw new Error(
       `event ${webhookEventId(event)} names batch ${event.batchId}, which is not sequenced`,
     );
-  return batch.entries.map((entry, position) => ({
+  if (tenantOf(batch) !== message.tenant || batch.ledger !== event.ledger) {
+    return {
+      refused:
+        `batch ${batch.batchId} is tenant ${tenantOf(batch)}'s in ledger ${batch.ledger}, ` +
+        `not tenant ${message.tenant}'s in ledger ${event.ledger}: not sent`,
+    };
+  }
+  const entries = batch.entries.map((entry, position) => ({
     id: entryId(batch.batchId, position),
     leafIndex: batch.firstLeafIndex + position,
     contentHash: entry.contentHash,
     ...(entry.clientRef === undefined ? {} : { clientRef: entry.clientRef }),
   }));
+  return { entries };
 }
 
 /** Delivers the message with body `body`; throws only when it could not be handled (SQS retries it). */
@@ -120,6 +136,16 @@ export async function deliverWebhookMessage(
   const webhook = await deps.webhooks.getWebhook(tenant);
   // Deleted since the event was emitted: the tenant wants no more events.
   if (webhook === undefined) return { kind: "no-webhook", eventId };
+  // Whose entries these are, settled before any claim or POST: a message that names another
+  // tenant's batch (a fault upstream, or a forged message) goes to the operators, unsent.
+  const reported = await eventEntries(deps, message);
+  if ("refused" in reported) {
+    const reason = reported.refused.slice(0, 500);
+    await deps.queue.deadLetter(
+      JSON.stringify({ ...message, lastError: reason, deadLetteredAtMs: nowMs }),
+    );
+    return { kind: "refused", eventId, reason };
+  }
   const claim = await deps.webhooks.claimDelivery(tenant, eventId, nowMs, options.leaseMs);
   if (claim === "delivered") return { kind: "duplicate", eventId };
   if (claim === "busy") {
@@ -132,9 +158,7 @@ export async function deliverWebhookMessage(
   const attempt = (redriven ? 0 : message.attempts) + 1;
   let outcome: { ok: true; status: number } | { ok: false; error: string };
   try {
-    const payload = JSON.stringify(
-      webhookEventBody(event, message.createdAt, await eventEntries(deps, message)),
-    );
+    const payload = JSON.stringify(webhookEventBody(event, message.createdAt, reported.entries));
     const signature = signatureHeader(webhook.secret, Math.floor(nowMs / 1000), payload);
     const headers = deliveryHeaders(eventId, event.type, attempt, signature);
     outcome = await deps.sender.post(webhook.url, headers, payload, options.timeoutMs);

@@ -10,7 +10,7 @@
  * An anchor that events were sent for and that is then orphaned (a reorg) gets anchor.reorged,
  * sent to the tenants told of it, and the cursor moves back so the re-anchoring is told too.
  */
-import { DEFAULT_TENANT } from "../../domain/ledger/tenant.ts";
+import { tenantOf } from "../../domain/ledger/tenant.ts";
 import {
   type AnchorRef,
   anchorKeyOf,
@@ -194,14 +194,29 @@ export class WebhookNotifier {
       messages.push({ tenant, event, createdAt, attempts: 0 });
     const walker = new PlanWalker(reads, ledger, this.#options.maxPlansPerLedger);
     const ownerCache = new Map<string, string>();
+    // A batch that a plan names is written before the plan: one not found is a fault to retry
+    // (the run fails before its cursor moves), never an owner to guess.
     const ownersOf = async (batchIds: readonly string[]) => {
       const missing = batchIds.filter((batchId) => !ownerCache.has(batchId));
       if (missing.length > 0) {
         const owners = await reads.batchOwners(missing);
-        for (const batchId of missing)
-          ownerCache.set(batchId, owners.get(batchId)?.tenant ?? DEFAULT_TENANT);
+        const unfound = missing.filter((batchId) => !owners.has(batchId));
+        if (unfound.length > 0) {
+          throw new Error(
+            `ledger ${ledger}: the sequencing plans name ${unfound.length} batch(es) not found ` +
+              `(${unfound.slice(0, 3).join(", ")}): their owners are unknown, so no event is sent`,
+          );
+        }
+        for (const batchId of missing) {
+          const owner = owners.get(batchId);
+          if (owner !== undefined) ownerCache.set(batchId, tenantOf(owner));
+        }
       }
-      return (batchId: string) => ownerCache.get(batchId) ?? DEFAULT_TENANT;
+      return (batchId: string) => {
+        const tenant = ownerCache.get(batchId);
+        if (tenant === undefined) throw new Error(`batch ${batchId}: its owner was not read`);
+        return tenant;
+      };
     };
 
     const run: LedgerRun = { ledger, tenants, walker, ownersOf, emit };
