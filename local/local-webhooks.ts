@@ -5,30 +5,11 @@
  */
 import { type InProcessQueue, inProcessQueue } from "../shared/adapters/memory/in-process-queue.ts";
 import { systemClock } from "../shared/adapters/system/system-clock.ts";
+import { every } from "./every.ts";
 
 export interface LocalWebhooks {
   readonly queue: InProcessQueue;
   stop(): Promise<void>;
-}
-
-/** Runs `task` every `intervalMs`, never two at once; the returned stop waits for the last run. */
-function loop(intervalMs: number, task: () => Promise<void>, onError: (error: unknown) => void) {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const tick = () => {
-    running = task()
-      .catch(onError)
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, intervalMs);
-      });
-  };
-  timer = setTimeout(tick, intervalMs);
-  return async () => {
-    stopped = true;
-    clearTimeout(timer);
-    await running;
-  };
 }
 
 export async function startLocalWebhooks(options: {
@@ -38,14 +19,14 @@ export async function startLocalWebhooks(options: {
   const notify = await import("../functions/notify-webhooks/handler.ts");
   const deliver = await import("../functions/deliver-webhooks/handler.ts");
   const queue = inProcessQueue("webhooks", { clock: systemClock });
-  const stopNotify = loop(
+  const stopNotify = every(
     options.notifyIntervalMs,
     async () => {
       await notify.handler();
     },
     options.onError,
   );
-  const stopDeliver = loop(
+  const stopDeliver = every(
     100,
     async () => {
       while ((await queue.deliver((event) => deliver.handler(event))) > 0) {

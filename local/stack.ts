@@ -16,6 +16,7 @@ import { sha256Hex } from "../shared/http/auth.ts";
 import { loadOrCreateDevKeys } from "./dev-keys.ts";
 import { startEmbeddedChain } from "./embedded-chain.ts";
 import { type DynamoDbObserver, startEmbeddedDynamoDb } from "./embedded-dynamodb.ts";
+import { every } from "./every.ts";
 import { createLocalHttpServer, type StaticFile } from "./http-server.ts";
 import { writeLocalEnv } from "./local-env.ts";
 import { LocalQueue } from "./local-queue.ts";
@@ -79,26 +80,6 @@ function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve) => {
     server.listen(port, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
   });
-}
-
-/** Runs `task` every `intervalMs` (never two at once) until stopped; resolves stop() after the last run. */
-function every(intervalMs: number, task: () => Promise<void>, onError: (error: unknown) => void) {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const tick = () => {
-    running = task()
-      .catch(onError)
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, intervalMs);
-      });
-  };
-  timer = setTimeout(tick, intervalMs);
-  return async () => {
-    stopped = true;
-    clearTimeout(timer);
-    await running;
-  };
 }
 
 /** Builds the verify page in memory while the rest starts; a failed build only loses the page. */

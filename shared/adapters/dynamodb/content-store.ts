@@ -4,7 +4,6 @@
  * (`erasedAt`, no ciphertext) on erasure. Operations both DynamoDB Local and dynalite serve.
  */
 import {
-  type AttributeValue,
   BatchWriteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
@@ -14,9 +13,8 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { CONTENT_ALGORITHM } from "../../ports/content-cipher.ts";
 import type { ContentStore, RetainedContent, StoredContent } from "../../ports/content-store.ts";
+import { type Item, isConditionFailure } from "./item.ts";
 import { contentKey } from "./table.ts";
-
-type Item = Record<string, AttributeValue>;
 
 const WRITE_CHUNK = 25;
 /** Conditional puts in flight at once for one request with an Idempotency-Key. */
@@ -72,10 +70,6 @@ function toStoredContent(entryId: string, item: Item): StoredContent {
       ciphertext: ciphertext.B,
     },
   };
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === "ConditionalCheckFailedException";
 }
 
 function sleep(ms: number): Promise<void> {

@@ -4,7 +4,6 @@
  * conditions, Query, BatchWriteItem and BatchGetItem; no transactions.
  */
 import {
-  type AttributeValue,
   BatchGetItemCommand,
   BatchWriteItemCommand,
   DeleteItemCommand,
@@ -36,6 +35,7 @@ import type {
   SubjectKey,
   SubjectStore,
 } from "../../ports/subject-store.ts";
+import { type Item, isConditionFailure, keyItem } from "./item.ts";
 import {
   subjectEventItem,
   subjectHeadItem,
@@ -67,8 +67,6 @@ import {
   subjectHeadKey,
   tileItemKey,
 } from "./table.ts";
-
-type Item = Record<string, AttributeValue>;
 
 /** Backoff for the items and keys a batch call hands back unprocessed (throttling). */
 export interface BatchRetryOptions {
@@ -142,14 +140,6 @@ export class CorruptItemError extends Error {
     super(`stored item ${key} is not what this adapter writes: ${detail}`);
     this.name = "CorruptItemError";
   }
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === "ConditionalCheckFailedException";
-}
-
-function keyItem(key: ItemKey): Item {
-  return { pk: { S: key.pk }, sk: { S: key.sk } };
 }
 
 function itemName(item: Item): string {

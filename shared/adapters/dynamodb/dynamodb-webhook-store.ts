@@ -4,7 +4,6 @@
  * at the plans, checkpoints and batches that DynamoDbStore writes.
  */
 import {
-  type AttributeValue,
   BatchGetItemCommand,
   DeleteItemCommand,
   type DynamoDBClient,
@@ -19,6 +18,7 @@ import type {
   NotifyCursor,
 } from "../../ports/webhook-notifier-reads.ts";
 import type { DeliveryClaim, WebhookRecord, WebhookStore } from "../../ports/webhook-store.ts";
+import { type Item, isConditionFailure, keyItem } from "./item.ts";
 import {
   batchKey,
   batchPartition,
@@ -33,19 +33,9 @@ import {
   webhookKey,
 } from "./table.ts";
 
-type Item = Record<string, AttributeValue>;
-
 const READ_CHUNK = 100;
 const MAX_READ_ATTEMPTS = 10;
 const CHECKPOINT_PREFIX = checkpointKey("x", 0).sk.replace(/\d+$/, "");
-
-function keyItem(key: ItemKey): Item {
-  return { pk: { S: key.pk }, sk: { S: key.sk } };
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === "ConditionalCheckFailedException";
-}
 
 function text(item: Item, name: string): string {
   const value = item[name]?.S;

@@ -1,14 +1,7 @@
 /** Subject heads and events as items of Stele's table (keys in table.ts). */
-import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import type { StoredSubjectHead, SubjectEvent, SubjectKey } from "../../ports/subject-store.ts";
+import { type Item, keyItem } from "./item.ts";
 import { subjectEventKey, subjectHeadKey } from "./table.ts";
-
-type Item = Record<string, AttributeValue>;
-
-const keyItem = (key: { pk: string; sk: string }): Item => ({
-  pk: { S: key.pk },
-  sk: { S: key.sk },
-});
 
 export function subjectHeadItem(key: SubjectKey, stored: StoredSubjectHead): Item {
   return {
