@@ -3,7 +3,6 @@
 // Stele kept leaf data"). The export holds everything else and lists those bundles in
 // export.json; verify-log checks all it can, exits 0, and names the leaves it could not recompute.
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +12,7 @@ import { type LocalStack, startLocalStack, TABLE_NAME } from "../../local/stack.
 import { tileItemKey } from "../../shared/adapters/dynamodb/table.ts";
 import { ENTRY_TILE_LEVEL } from "../../shared/domain/merkle/tile-id.ts";
 import { runStele, type SteleRun } from "../support/cli/run-stele.ts";
+import { postRandomDocuments, waitForCheckpoint } from "../support/local/ledger-requests.ts";
 
 let stack: LocalStack;
 let dataDir: string;
@@ -20,32 +20,6 @@ let work: string;
 
 function stele(args: readonly string[]): Promise<SteleRun> {
   return runStele(args, { cwd: work, api: stack });
-}
-
-async function postEntries(count: number): Promise<void> {
-  const response = await fetch(`${stack.url}/v1/entries`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${stack.apiKey}`, "content-type": "application/json" },
-    body: JSON.stringify({
-      entries: Array.from({ length: count }, () => ({
-        kind: "document",
-        contentHash: randomBytes(32).toString("hex"),
-      })),
-    }),
-  });
-  assert.equal(response.status, 202, await response.text());
-}
-
-/** Waits until the latest checkpoint covers `treeSize` leaves. */
-async function waitFor(treeSize: number): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const response = await fetch(`${stack.url}/v1/ledgers/default/checkpoint`);
-    const body = (await response.json()) as { treeSize?: number };
-    if (response.status === 200 && (body.treeSize ?? 0) >= treeSize) return;
-    assert.ok(Date.now() < deadline, `no checkpoint of ${treeSize} leaves in 60 s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 before(async () => {
@@ -62,8 +36,8 @@ before(async () => {
   // 300 leaves, then their entry tiles removed: the ledger as integrated before Stele kept leaf
   // data. The next run cannot complete entry tile 1 (it lacks leaves 256 to 299), so it keeps
   // data from tile 2 on (appendEntryTiles): 230 more leaves are 512 to 529 with data.
-  await postEntries(300);
-  await waitFor(300);
+  await postRandomDocuments(stack, 300);
+  await waitForCheckpoint(stack, 300);
   const { createDynamoDbClient } = await import("../../shared/wiring.ts");
   const { loadConfig } = await import("../../shared/config.ts");
   const client = createDynamoDbClient(loadConfig(process.env));
@@ -73,8 +47,8 @@ before(async () => {
       new DeleteItemCommand({ TableName: TABLE_NAME, Key: { pk: { S: pk }, sk: { S: sk } } }),
     );
   }
-  await postEntries(230);
-  await waitFor(530);
+  await postRandomDocuments(stack, 230);
+  await waitForCheckpoint(stack, 530);
 });
 
 after(async () => {

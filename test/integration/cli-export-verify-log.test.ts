@@ -3,12 +3,12 @@
 // checkpoints verifies offline and on chain, one changed byte of a tile is named, and a re-run
 // of the export resumes from what is on disk.
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { runStele, type SteleRun } from "../support/cli/run-stele.ts";
+import { postRandomDocuments, waitForCheckpoint } from "../support/local/ledger-requests.ts";
 import { type StackProcess, startStackProcess } from "../support/local/stack-process.ts";
 
 let stack: StackProcess;
@@ -19,37 +19,6 @@ let signer: string;
 
 function stele(args: readonly string[]): Promise<SteleRun> {
   return runStele(args, { cwd: work, api: stack });
-}
-
-async function postEntries(count: number): Promise<void> {
-  const response = await fetch(`${stack.url}/v1/entries`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${stack.apiKey}`, "content-type": "application/json" },
-    body: JSON.stringify({
-      entries: Array.from({ length: count }, () => ({
-        kind: "document",
-        contentHash: randomBytes(32).toString("hex"),
-      })),
-    }),
-  });
-  assert.equal(response.status, 202, await response.text());
-}
-
-async function checkpoint(query = ""): Promise<{ status: number; treeSize: number }> {
-  const response = await fetch(`${stack.url}/v1/ledgers/default/checkpoint${query}`);
-  const body = (await response.json()) as { treeSize?: number };
-  return { status: response.status, treeSize: body.treeSize ?? 0 };
-}
-
-/** Waits until the latest checkpoint covers `treeSize` leaves (with `query`: that one's). */
-async function waitFor(treeSize: number, query = ""): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const latest = await checkpoint(query);
-    if (latest.status === 200 && latest.treeSize >= treeSize) return;
-    assert.ok(Date.now() < deadline, `no checkpoint${query} of ${treeSize} leaves in 60 s`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 before(async () => {
@@ -67,11 +36,11 @@ before(async () => {
   // Three integrate runs, three checkpoints: past a full tile of 256 leaves, then two more.
   let size = 0;
   for (const count of [260, 5, 3]) {
-    await postEntries(count);
+    await postRandomDocuments(stack, count);
     size += count;
-    await waitFor(size);
+    await waitForCheckpoint(stack, size);
   }
-  await waitFor(size, "?anchored=true");
+  await waitForCheckpoint(stack, size, "?anchored=true");
 });
 
 after(async () => {
@@ -141,8 +110,8 @@ describe("stele export and stele verify-log", () => {
     // The damaged tile is removed (a re-run keeps any full tile of the right size), the log grows.
     await rm(join(work, "log", "tile", "0", "000"));
     const before = JSON.parse(await readFile(join(work, "log", "checkpoint.json"), "utf8"));
-    await postEntries(7);
-    await waitFor(before.treeSize + 7);
+    await postRandomDocuments(stack, 7);
+    await waitForCheckpoint(stack, before.treeSize + 7);
     const again = await stele(["export", "default", "log"]);
     assert.equal(again.code, 0, again.stderr);
     // The entry bundle of the first 256 leaves was kept; the tile removed above was fetched again.
