@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, type TestContext, test } from "node:test";
 import { JsonRpcProvider } from "ethers";
+import { WrongChainError } from "../../shared/adapters/chain/ethers-anchor-chain.ts";
 import { FailoverAnchorChain } from "../../shared/adapters/chain/failover-anchor-chain.ts";
 import type {
   AnchorChain,
@@ -20,6 +21,7 @@ import {
   startAnchorHarness,
   TcpProxy,
 } from "../support/chain/anchor-harness.ts";
+import { startHardhatNode } from "../support/chain/hardhat-node.ts";
 
 let harness: AnchorHarness;
 
@@ -254,5 +256,40 @@ test("FailoverAnchorChain: refuses mixed endpoints; answers are final; sticky, w
   assert.deepEqual(
     error.errors.map((e: Error) => e.message),
     ["endpoint 0 is down", "endpoint 1 is down", "endpoint 2 is down"],
+  );
+});
+
+test("an endpoint of another chain is refused before any call, and the anchor lands on the right one", async (t) => {
+  const s = await harness.scenario();
+  // A node of chain 31338 configured as an endpoint of chain 31337: its receipts and blocks are
+  // another chain's, so the adapter asks the node's chain id before it trusts any answer.
+  const other = await startHardhatNode({ chainId: CHAIN_ID + 1 });
+  const wrongProvider = new JsonRpcProvider(other.url, CHAIN_ID, {
+    staticNetwork: true,
+    cacheTimeout: -1,
+  });
+  const rightProvider = new JsonRpcProvider(harness.node.url, CHAIN_ID, {
+    staticNetwork: true,
+    cacheTimeout: -1,
+  });
+  t.after(async () => {
+    wrongProvider.destroy();
+    rightProvider.destroy();
+    await other.stop();
+  });
+  const failovers: Failover[] = [];
+  const chain = new FailoverAnchorChain([s.chainOver(wrongProvider), s.chainOver(rightProvider)], {
+    onFailover: (from, to, error) => failovers.push({ from, to, error }),
+  });
+  const size = await s.addEntries(2);
+  await s.settle(s.anchorer(chain));
+  await s.assertInvariants();
+  assert.deepEqual(await statuses(s), [`${size} final`]);
+  assert.deepEqual(hops(failovers).slice(0, 1), [[0, 1]]);
+  const error = failovers[0]?.error;
+  assert.ok(error instanceof WrongChainError, `a WrongChainError, not ${error}`);
+  assert.equal(
+    error.message,
+    `the RPC endpoint serves chain ${CHAIN_ID + 1}, not chain ${CHAIN_ID}: check the chain's rpcUrls`,
   );
 });

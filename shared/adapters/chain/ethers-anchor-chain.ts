@@ -26,11 +26,22 @@ export interface EthersAnchorChainOptions {
   readonly contract: string;
 }
 
+/** An RPC endpoint that serves another chain than the one configured for it. */
+export class WrongChainError extends Error {
+  constructor(expected: number, served: number) {
+    super(
+      `the RPC endpoint serves chain ${served}, not chain ${expected}: check the chain's rpcUrls`,
+    );
+    this.name = "WrongChainError";
+  }
+}
+
 export class EthersAnchorChain implements AnchorChain {
   readonly chainId: number;
   readonly contract: string;
   readonly #provider: JsonRpcProvider;
   readonly #signer: AbstractSigner;
+  #chainChecked: Promise<JsonRpcProvider> | undefined;
 
   constructor(options: EthersAnchorChainOptions) {
     this.chainId = options.chainId;
@@ -43,8 +54,25 @@ export class EthersAnchorChain implements AnchorChain {
     return this.#signer.getAddress();
   }
 
+  /**
+   * The provider, once its node has said it serves this chain. The provider is static (it never
+   * asks by itself), and a node of another chain would answer receipts and blocks of that chain:
+   * asked before the first call, and again after a failure to ask.
+   */
+  #node(): Promise<JsonRpcProvider> {
+    this.#chainChecked ??= (async () => {
+      const served = Number(await this.#provider.send("eth_chainId", []));
+      if (served !== this.chainId) throw new WrongChainError(this.chainId, served);
+      return this.#provider;
+    })().catch((error: unknown) => {
+      this.#chainChecked = undefined;
+      throw error;
+    });
+    return this.#chainChecked;
+  }
+
   async suggestedFees(): Promise<Eip1559Fees> {
-    const fees = await this.#provider.getFeeData();
+    const fees = await (await this.#node()).getFeeData();
     if (fees.maxFeePerGas === null || fees.maxPriorityFeePerGas === null) {
       throw new Error(
         `chain ${this.chainId} offers no EIP-1559 fee data: the anchorer needs a London-or-later chain`,
@@ -54,7 +82,7 @@ export class EthersAnchorChain implements AnchorChain {
   }
 
   async minedNonce(): Promise<number> {
-    return this.#provider.getTransactionCount(await this.address(), "latest");
+    return (await this.#node()).getTransactionCount(await this.address(), "latest");
   }
 
   async signAnchor(
@@ -79,7 +107,7 @@ export class EthersAnchorChain implements AnchorChain {
 
   async broadcast(rawTx: string): Promise<BroadcastOutcome> {
     try {
-      await this.#provider.send("eth_sendRawTransaction", [rawTx]);
+      await (await this.#node()).send("eth_sendRawTransaction", [rawTx]);
       return "accepted";
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -90,7 +118,7 @@ export class EthersAnchorChain implements AnchorChain {
   }
 
   async receipt(txHash: string): Promise<ChainReceipt | null> {
-    const receipt = await this.#provider.getTransactionReceipt(txHash);
+    const receipt = await (await this.#node()).getTransactionReceipt(txHash);
     if (receipt === null) return null;
     return {
       txHash: receipt.hash,
@@ -102,18 +130,18 @@ export class EthersAnchorChain implements AnchorChain {
   }
 
   async blockTimestampSeconds(blockHash: string): Promise<number | null> {
-    return (await this.#provider.getBlock(blockHash))?.timestamp ?? null;
+    return (await (await this.#node()).getBlock(blockHash))?.timestamp ?? null;
   }
 
   async blockHash(blockNumber: number): Promise<string | null> {
-    return (await this.#provider.getBlock(blockNumber))?.hash ?? null;
+    return (await (await this.#node()).getBlock(blockNumber))?.hash ?? null;
   }
 
-  headNumber(): Promise<number> {
-    return this.#provider.getBlockNumber();
+  async headNumber(): Promise<number> {
+    return (await this.#node()).getBlockNumber();
   }
 
   async balanceWei(): Promise<bigint> {
-    return this.#provider.getBalance(await this.address(), "latest");
+    return (await this.#node()).getBalance(await this.address(), "latest");
   }
 }
