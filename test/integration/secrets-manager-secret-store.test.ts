@@ -28,16 +28,23 @@ let rpc: Server;
 let rpcUrl: string;
 const rpcPaths: string[] = [];
 
-/** Answers every JSON-RPC call with block number 42, and records the path it was called on. */
+/**
+ * Answers `eth_chainId` with Sepolia's id (11155111) and every other JSON-RPC call with block
+ * number 42, and records the path each call came on.
+ */
 async function startRpcStandIn(): Promise<Server> {
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       rpcPaths.push(request.url ?? "");
-      const call = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { id: number };
+      const call = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+        id: number;
+        method: string;
+      };
+      const result = call.method === "eth_chainId" ? "0xaa36a7" : "0x2a";
       response.writeHead(200, { "content-type": "application/json" });
-      response.end(JSON.stringify({ jsonrpc: "2.0", id: call.id, result: "0x2a" }));
+      response.end(JSON.stringify({ jsonrpc: "2.0", id: call.id, result }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
@@ -146,7 +153,8 @@ test("createAnchorChains builds a chain on the URLs of its rpcUrlsSecret", async
   assert.ok(chain !== undefined && rest.length === 0);
   assert.equal(chain.chainId, 11155111);
   assert.equal(await chain.headNumber(), 42, "the endpoint from the secret answered");
-  assert.deepEqual(rpcPaths, ["/v3/SECRET-KEY"]);
+  // The chain id, then the block number: both on the endpoint from the secret.
+  assert.deepEqual(rpcPaths, ["/v3/SECRET-KEY", "/v3/SECRET-KEY"]);
 });
 
 test("a missing, binary, empty or bad secret stops the start naming it, never its value", async () => {
