@@ -8,11 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { DeleteItemCommand } from "@aws-sdk/client-dynamodb";
-import { type LocalStack, startLocalStack, TABLE_NAME } from "../../local/stack.ts";
+import { type LocalStack, TABLE_NAME } from "../../local/stack.ts";
 import { tileItemKey } from "../../shared/adapters/dynamodb/table.ts";
 import { ENTRY_TILE_LEVEL } from "../../shared/domain/merkle/tile-id.ts";
 import { runStele, type SteleRun } from "../support/cli/run-stele.ts";
 import { postRandomDocuments, waitForCheckpoint } from "../support/local/ledger-requests.ts";
+import { startQuietStack } from "../support/local/quiet-stack.ts";
 
 let stack: LocalStack;
 let dataDir: string;
@@ -25,14 +26,7 @@ function stele(args: readonly string[]): Promise<SteleRun> {
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "stele-legacy-data-"));
   work = await mkdtemp(join(tmpdir(), "stele-legacy-work-"));
-  stack = await startLocalStack({
-    dataDir,
-    port: 0,
-    integrateIntervalMs: 100,
-    originPrefix: "stele.test",
-    log: () => {},
-    page: false,
-  });
+  stack = await startQuietStack(dataDir);
   // 300 leaves, then their entry tiles removed: the ledger as integrated before Stele kept leaf
   // data. The next run cannot complete entry tile 1 (it lacks leaves 256 to 299), so it keeps
   // data from tile 2 on (appendEntryTiles): 230 more leaves are 512 to 529 with data.

@@ -6,7 +6,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type LocalStack, startLocalStack } from "../../local/stack.ts";
+import type { LocalStack } from "../../local/stack.ts";
 import { verifyBundle } from "../../shared/app/verify-bundle.ts";
 import { loadConfig } from "../../shared/config.ts";
 import type { ProofBundle } from "../../shared/domain/proof/bundle-schema.ts";
@@ -19,6 +19,7 @@ import {
 import { sha256Hex } from "../../shared/http/auth.ts";
 import { createStore } from "../../shared/wiring.ts";
 import { runStele } from "../support/cli/run-stele.ts";
+import { startQuietStack } from "../support/local/quiet-stack.ts";
 
 const OTHER_TENANT_KEY = `stele_shop_${randomBytes(16).toString("hex")}`;
 const LOT = `lot-${randomBytes(4).toString("hex")}`;
@@ -97,14 +98,7 @@ async function waitForSequence(count: number): Promise<SubjectPage> {
 
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "stele-subjects-"));
-  stack = await startLocalStack({
-    dataDir,
-    port: 0,
-    integrateIntervalMs: 100,
-    originPrefix: "stele.test",
-    log: () => {},
-    page: false,
-  });
+  stack = await startQuietStack(dataDir);
   await createStore(loadConfig(process.env)).putApiKey({
     keyHash: sha256Hex(OTHER_TENANT_KEY),
     keyId: "shop",

@@ -7,12 +7,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type LocalStack, startLocalStack } from "../../local/stack.ts";
+import type { LocalStack } from "../../local/stack.ts";
 import { loadConfig } from "../../shared/config.ts";
 import { entryId, newBatchId } from "../../shared/domain/ledger/entry-id.ts";
 import { sha256Hex } from "../../shared/http/auth.ts";
 import type { ApiKeyRecord } from "../../shared/ports/api-key-store.ts";
 import { createStore } from "../../shared/wiring.ts";
+import { startQuietStack } from "../support/local/quiet-stack.ts";
 
 const KEYS = {
   farm: `stele_farm_${randomBytes(16).toString("hex")}`,
@@ -79,14 +80,7 @@ function key(name: string, record: Partial<ApiKeyRecord>): ApiKeyRecord {
 
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "stele-tenants-"));
-  stack = await startLocalStack({
-    dataDir,
-    port: 0,
-    integrateIntervalMs: 100,
-    originPrefix: "stele.test",
-    log: () => {},
-    page: false,
-  });
+  stack = await startQuietStack(dataDir);
   store = createStore(loadConfig(process.env));
   await store.putApiKey(key(KEYS.farm, { tenant: "farm" }));
   await store.putApiKey(key(KEYS.shop, { tenant: "shop" }));

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type LocalStack, startLocalStack } from "../../local/stack.ts";
+import type { LocalStack } from "../../local/stack.ts";
 import { fromHex, toHex } from "../../shared/domain/bytes.ts";
 import { treeRoot } from "../../shared/domain/merkle/build-proof.ts";
 import { readEntryBundle } from "../../shared/domain/merkle/entry-tiles.ts";
@@ -17,6 +17,7 @@ import { ENTRY_TILE_LEVEL, tilePath } from "../../shared/domain/merkle/tile-id.t
 import type { TileReader } from "../../shared/domain/merkle/tile-reader.ts";
 import { recoverEip191Signer } from "../../shared/domain/proof/checkpoint.ts";
 import { eip191NoteSignature } from "../../shared/domain/proof/checkpoint-note.ts";
+import { startQuietStack } from "../support/local/quiet-stack.ts";
 import { ReferenceTree, refLeafHash } from "../support/reference-merkle.ts";
 
 /** 300 leaves: level 0 has full tile 0 and partial tile 1 (44 wide); level 1 a partial tile of 1. */
@@ -44,14 +45,7 @@ const concat = (hashes: readonly Uint8Array[]) =>
 
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "stele-tiles-"));
-  stack = await startLocalStack({
-    dataDir,
-    port: 0,
-    integrateIntervalMs: 100,
-    originPrefix: "stele.test",
-    log: () => {},
-    page: false,
-  });
+  stack = await startQuietStack(dataDir);
   const hashes = Array.from({ length: SIZE }, () => randomBytes(32).toString("hex"));
   contentHashes = hashes;
   const accepted = await fetch(`${stack.url}/v1/entries`, {
