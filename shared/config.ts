@@ -3,6 +3,7 @@
  * the functions reads process.env. A bad setting stops the function at start with its name.
  */
 import * as z from "zod";
+import { FAULT_POINT } from "./adapters/system/fault-points.ts";
 import { DEFAULT_TENANT, TENANT_NAME } from "./domain/ledger/tenant.ts";
 import { SecretNotFoundError, SecretNotTextError, type SecretStore } from "./ports/secret-store.ts";
 
@@ -156,6 +157,13 @@ const configSchema = z
       .optional(),
     /** A webhook POST not answered within this fails (and is retried later). */
     STELE_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(10_000),
+    /** Tests only (shared/adapters/system/fault-points.ts): die right after this step boundary. */
+    STELE_FAULT_POINT: z
+      .string()
+      .regex(FAULT_POINT, "<method>@<n>, such as writeTiles@1")
+      .optional(),
+    /** Tests only: append the name of every step boundary reached to this file. */
+    STELE_FAULT_TRACE: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     // The anchor key is checked where it is used (shared/wiring-chain.ts): only the anchor

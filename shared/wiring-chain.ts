@@ -9,7 +9,12 @@ import { KmsTransactionSigner } from "./adapters/kms/kms-transaction-signer.ts";
 import { type Config, type ResolvedChainConfig, resolveChains } from "./config.ts";
 import type { AnchorChain } from "./ports/anchor-chain.ts";
 import type { SecretStore } from "./ports/secret-store.ts";
-import { type ClientOptions, createKmsClient, createSecretStore } from "./wiring.ts";
+import {
+  type ClientOptions,
+  createKmsClient,
+  createSecretStore,
+  withFaultPoints,
+} from "./wiring.ts";
 
 export interface AnchorChainsOptions extends ClientOptions {
   /** Told when a call on chain `chainId` leaves RPC endpoint `from` (an index in rpcUrls) for `to`. */
@@ -83,13 +88,14 @@ export async function createAnchorChains(
   return chains.map((chain) => {
     const endpoints = chain.rpcUrls.map((url) => createEndpoint(chain, url, signerFor));
     const [only] = endpoints;
-    if (endpoints.length === 1 && only !== undefined) return only;
+    if (endpoints.length === 1 && only !== undefined) return withFaultPoints(config, only);
     const { onFailover } = options;
-    return new FailoverAnchorChain(
+    const failover = new FailoverAnchorChain(
       endpoints,
       onFailover === undefined
         ? {}
         : { onFailover: (from, to, error) => onFailover(chain.chainId, from, to, error) },
     );
+    return withFaultPoints(config, failover);
   });
 }

@@ -15,7 +15,12 @@ import { fromHex } from "./domain/bytes.ts";
 import type { ContentCipher } from "./ports/content-cipher.ts";
 import type { ContentStore } from "./ports/content-store.ts";
 import type { DataKeySource } from "./ports/data-key-source.ts";
-import { type ClientOptions, createDynamoDbClient, createKmsClient } from "./wiring.ts";
+import {
+  type ClientOptions,
+  createDynamoDbClient,
+  createKmsClient,
+  withFaultPoints,
+} from "./wiring.ts";
 
 function dataKeySource(config: Config, options: ClientOptions): DataKeySource | undefined {
   switch (config.STELE_CONTENT_CIPHER) {
@@ -55,5 +60,7 @@ export function createContentRetention(
   options: ClientOptions = {},
 ): ContentRetention | undefined {
   const cipher = createContentCipher(config, options);
-  return cipher === undefined ? undefined : { cipher, store: createContentStore(config, options) };
+  if (cipher === undefined) return undefined;
+  const store = createContentStore(config, options);
+  return { cipher: withFaultPoints(config, cipher), store: withFaultPoints(config, store) };
 }

@@ -9,6 +9,7 @@ import { DynamoDbStore } from "./adapters/dynamodb/dynamodb-store.ts";
 import { KmsCheckpointSigner } from "./adapters/kms/kms-checkpoint-signer.ts";
 import { DevCheckpointSigner } from "./adapters/local/dev-checkpoint-signer.ts";
 import { SecretsManagerSecretStore } from "./adapters/secrets-manager/secrets-manager-secret-store.ts";
+import { type FaultPoints, faultPoints } from "./adapters/system/fault-points.ts";
 import type { Config } from "./config.ts";
 import { fromHex } from "./domain/bytes.ts";
 import { originOf } from "./domain/ledger/ledger-name.ts";
@@ -39,24 +40,40 @@ export function createDynamoDbClient(config: Config, options: ClientOptions = {}
   return instrumented(client, options);
 }
 
+let processFaultPoints: FaultPoints | undefined;
+
+/**
+ * `adapter`, its calls made fault points when the tests ask (STELE_FAULT_POINT or
+ * STELE_FAULT_TRACE; see fault-points.ts); otherwise `adapter` itself. One count of calls for
+ * the whole process, whichever adapter they go to.
+ */
+export function withFaultPoints<T extends object>(config: Config, adapter: T): T {
+  processFaultPoints ??= faultPoints(config);
+  return processFaultPoints.wrap(adapter);
+}
+
 export function createStore(config: Config, options: ClientOptions = {}): DynamoDbStore {
-  return new DynamoDbStore({
-    client: createDynamoDbClient(config, options),
-    tableName: config.STELE_TABLE_NAME,
-  });
+  return withFaultPoints(
+    config,
+    new DynamoDbStore({
+      client: createDynamoDbClient(config, options),
+      tableName: config.STELE_TABLE_NAME,
+    }),
+  );
 }
 
 export function createCheckpointSigner(
   config: Config,
   options: ClientOptions = {},
 ): CheckpointSigner {
-  if (config.STELE_CHECKPOINT_SIGNER === "dev") {
-    return new DevCheckpointSigner(fromHex(config.STELE_DEV_CHECKPOINT_KEY ?? ""));
-  }
-  return new KmsCheckpointSigner({
-    client: createKmsClient(config, options),
-    keyId: config.STELE_CHECKPOINT_KEY_ID ?? "",
-  });
+  const signer =
+    config.STELE_CHECKPOINT_SIGNER === "dev"
+      ? new DevCheckpointSigner(fromHex(config.STELE_DEV_CHECKPOINT_KEY ?? ""))
+      : new KmsCheckpointSigner({
+          client: createKmsClient(config, options),
+          keyId: config.STELE_CHECKPOINT_KEY_ID ?? "",
+        });
+  return withFaultPoints(config, signer);
 }
 
 export function createKmsClient(config: Config, options: ClientOptions = {}): KMSClient {

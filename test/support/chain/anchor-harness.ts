@@ -56,7 +56,7 @@ export const ANCHOR_OPTIONS: AnchorOptions = {
   maxFeePerGasCeiling: FEE_CEILING,
   replaceAfterMs: REPLACE_AFTER_MS,
 };
-const ORIGIN_PREFIX = "faults.stele.test";
+export const ORIGIN_PREFIX = "faults.stele.test";
 const OPEN = new Set(["sending", "sent", "included"]);
 const LIVE = new Set(["sending", "sent", "included", "final"]);
 
@@ -265,6 +265,8 @@ export interface AnchorHarness {
   readonly contract: string;
   /** The anchor key (authorised on the contract, funded), connected to `provider`. */
   readonly anchorKey: Wallet;
+  /** The dynalite every scenario's table is in (for functions run in other processes). */
+  readonly dynamoDbEndpoint: string;
   /** A fresh scenario: the chain back at its state after provisioning, a new table. */
   scenario(): Promise<Scenario>;
   stop(): Promise<void>;
@@ -299,6 +301,7 @@ export async function startAnchorHarness(): Promise<AnchorHarness> {
       provider,
       contract,
       anchorKey,
+      dynamoDbEndpoint: dynamo.endpoint,
       scenario: async () => {
         assert.equal(await provider.send("evm_revert", [base]), true, "evm_revert to the base");
         base = await provider.send("evm_snapshot", []);
@@ -306,7 +309,11 @@ export async function startAnchorHarness(): Promise<AnchorHarness> {
         await provider.send("evm_setAutomine", [true]);
         const tableName = `anchor-faults-${randomUUID().slice(0, 8)}`;
         await createTable(dynamoClient, tableName);
-        return new Scenario(harness, new DynamoDbStore({ client: dynamoClient, tableName }));
+        return new Scenario(
+          harness,
+          new DynamoDbStore({ client: dynamoClient, tableName }),
+          tableName,
+        );
       },
       stop,
     };
@@ -321,6 +328,7 @@ export async function startAnchorHarness(): Promise<AnchorHarness> {
 export class Scenario {
   readonly harness: AnchorHarness;
   readonly store: DynamoDbStore;
+  readonly tableName: string;
   readonly clock = new TestClock(Date.parse("2026-05-01T00:00:00.000Z"));
   readonly checkpointSigner = new DevCheckpointSigner(new Uint8Array(32).fill(7));
   /** The real chain adapter over the node, as the anchor function wires it. */
@@ -333,9 +341,10 @@ export class Scenario {
   readonly lostBlocks = new Set<string>();
   readonly #random = counterRandom();
 
-  constructor(harness: AnchorHarness, store: DynamoDbStore) {
+  constructor(harness: AnchorHarness, store: DynamoDbStore, tableName: string) {
     this.harness = harness;
     this.store = store;
+    this.tableName = tableName;
     this.chain = this.chainOver(harness.provider);
   }
 

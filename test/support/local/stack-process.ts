@@ -13,7 +13,7 @@ export interface StackProcess {
   output(): string;
   /** Ctrl-C, then wait for a clean exit (code 0). */
   stop(): Promise<number | null>;
-  /** kill -9: no cleanup at all. */
+  /** kill -9 of the stack and its embedded chain: no cleanup at all. */
   kill(): Promise<void>;
 }
 
@@ -27,6 +27,8 @@ export async function startStackProcess(
     cwd: root,
     env: { ...process.env, PORT: "0", STELE_CHAIN_RPC_PORT: chainPort, ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group: kill() takes its embedded chain down with it, as a dying host does.
+    detached: true,
   });
   let output = "";
   const exited = new Promise<number | null>((resolve) =>
@@ -62,7 +64,7 @@ export async function startStackProcess(
       return exited;
     },
     async kill() {
-      child.kill("SIGKILL");
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
       await exited;
     },
   };
