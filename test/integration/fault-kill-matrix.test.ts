@@ -10,7 +10,7 @@
 // checkpoint is consistent with its predecessor, every subject's chain holds, and every anchor is
 // on the canonical chain, final, once, with bundles that verify, step 5 included.
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -234,6 +234,64 @@ test("kill -9 at every write of accept: the client's retry with its Idempotency-
       // No answer reached the client, which sends the same request again.
       const acknowledged = acknowledgedBy(await functions.run("accept-entries", request));
       await integrateUntilIdle(s);
+      await assertHealed(s, acknowledged);
+    });
+  }
+});
+
+/** An SQS batch of two messages (documents whose hashes the test knows), as Lambda receives it. */
+function sqsEvent(contentHashes: readonly string[]) {
+  const [first = "", ...rest] = contentHashes;
+  const bodies = [
+    { ledger: LEDGER, entries: [{ kind: "document", contentHash: first, subject: "lot-sqs" }] },
+    { ledger: LEDGER, entries: rest.map((contentHash) => ({ kind: "document", contentHash })) },
+  ];
+  return {
+    Records: bodies.map((body) => ({
+      messageId: randomUUID(),
+      receiptHandle: randomBytes(16).toString("hex"),
+      body: JSON.stringify(body),
+      attributes: {
+        ApproximateReceiveCount: "1",
+        SentTimestamp: String(Date.now()),
+        SenderId: "AROAEXAMPLE:producer",
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: "",
+      eventSource: "aws:sqs",
+      eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:stele-ingest",
+      awsRegion: "us-east-1",
+    })),
+  };
+}
+
+test("kill -9 at every write of the SQS ingest: the redelivered batch is accepted once", async (t) => {
+  const hashes = () => Array.from({ length: 3 }, () => randomBytes(32).toString("hex"));
+  const traced = await cell();
+  const event = await traced.functions.event("sqs", sqsEvent(hashes()));
+  const points = await traceWrites(traced.functions, traced.dir, "ingest-queue", event);
+  assert.ok(points.length >= 4, `ingest writes at ${points}`);
+  t.diagnostic(`ingest boundaries: ${points.join(" ")}`);
+  for (const point of points) {
+    await t.test(`killed after ${point}`, async () => {
+      const { s, functions } = await cell();
+      const contentHashes = hashes();
+      const batch = await functions.event("sqs", sqsEvent(contentHashes));
+      await killAt(functions, "ingest-queue", batch, point);
+      // The invocation failed: SQS delivers the same messages again once they are visible.
+      const redelivered = await functions.run("ingest-queue", batch);
+      assert.equal(redelivered.code, 0, redelivered.stderr);
+      assert.deepEqual(JSON.parse(redelivered.stdout), { batchItemFailures: [] });
+      await integrateUntilIdle(s);
+      // Deleted from the queue: acknowledged. The log says which entries they became.
+      const acknowledged = await Promise.all(
+        contentHashes.map(async (contentHash, i) => {
+          const [found, ...more] = await s.store.findByContentHash(contentHash, LEDGER);
+          assert.ok(found !== undefined && more.length === 0, `${contentHash}: one entry`);
+          return { id: found.entryId, contentHash, ...(i === 0 ? { subject: "lot-sqs" } : {}) };
+        }),
+      );
       await assertHealed(s, acknowledged);
     });
   }
