@@ -17,6 +17,7 @@ import { type FunctionName, matchRoute, routeKey } from "../shared/http/routes.t
 import { apiGatewayEvent, lambdaContext } from "./apigw-event.ts";
 import { isPreflight, preflightHeaders, responseCorsHeaders } from "./cors.ts";
 import type { LocalQueue } from "./local-queue.ts";
+import { clientId, type RateLimit, RateLimiter, tooManyRequests } from "./rate-limit.ts";
 
 export type HttpFunction = (
   event: APIGatewayProxyEventV2,
@@ -58,6 +59,8 @@ export interface LocalHttpOptions {
   readonly onError: (error: unknown) => void;
   /** The verify page's files; read at each request, so they may arrive after the server starts. */
   readonly page?: () => readonly StaticFile[];
+  /** API Gateway's throttling, per client (local/rate-limit.ts); none without it. */
+  readonly rateLimit?: RateLimit;
 }
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -94,8 +97,9 @@ function sendFile(response: ServerResponse, file: StaticFile, method: string): v
 }
 
 export function createLocalHttpServer(options: LocalHttpOptions): Server {
+  const limiter = options.rateLimit === undefined ? undefined : new RateLimiter(options.rateLimit);
   return createServer((request, response) => {
-    handle(request, response, options).catch((error: unknown) => {
+    handle(request, response, options, limiter).catch((error: unknown) => {
       options.onError(error);
       if (!response.headersSent) send(response, problemResponse(500, undefined));
       else response.destroy();
@@ -107,11 +111,29 @@ async function handle(
   request: IncomingMessage,
   response: ServerResponse,
   options: LocalHttpOptions,
+  limiter?: RateLimiter,
 ): Promise<void> {
   const url = new URL(request.url ?? "/", "http://127.0.0.1");
   const method = request.method ?? "GET";
   // Read before the body: stopping at the size limit destroys the request and its socket.
   const sourceIp = request.socket.remoteAddress ?? "127.0.0.1";
+  // Throttled before the body is read, as API Gateway does; the page and /_local/ are not the API.
+  if (
+    limiter !== undefined &&
+    !url.pathname.startsWith("/_local/") &&
+    ((method !== "GET" && method !== "HEAD") ||
+      pageFile(url.pathname, options.page?.() ?? []) === undefined)
+  ) {
+    const decision = limiter.take(clientId(request.headers, sourceIp));
+    if (!decision.allowed) {
+      const refusal = tooManyRequests(limiter.limit, decision.retryAfterSeconds);
+      send(response, {
+        ...refusal,
+        headers: { ...refusal.headers, ...responseCorsHeaders(request.headers) },
+      });
+      return;
+    }
+  }
   const body = await readBody(request);
   if (method === "GET" && url.pathname === "/_local/queue") {
     const { depth, deadLetters } = options.queue;

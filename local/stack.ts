@@ -22,6 +22,7 @@ import { writeLocalEnv } from "./local-env.ts";
 import { LocalQueue } from "./local-queue.ts";
 import { startLocalWebhooks } from "./local-webhooks.ts";
 import { provisionChain } from "./provision-chain.ts";
+import type { RateLimit } from "./rate-limit.ts";
 
 export const TABLE_NAME = "stele";
 
@@ -43,6 +44,8 @@ export interface LocalStackOptions {
    * outside the API as API Gateway does, with the read API's 404.
    */
   readonly page?: boolean;
+  /** Per-client throttling in front of the API, as API Gateway's stage has; none without it. */
+  readonly rateLimit?: RateLimit;
 }
 
 export interface LocalChainOptions {
@@ -201,6 +204,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     queue,
     onError,
     page: () => page.files,
+    ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
   });
   const port = await listen(server, options.port);
   if (page.files.length > 0) {

@@ -1,6 +1,7 @@
 /** `npm start`: the local stack of spec/http-api-v1.md, configured by environment variables. */
 import { resolve } from "node:path";
 import { z } from "zod";
+import { DEFAULT_SETTINGS } from "../infra/stages.ts";
 
 // The AWS SDK warns on every start that Node 20 support ends in 2027; the Lambda runtime is
 // Node 22+, and the machines here run Node 20 on purpose (see README).
@@ -22,6 +23,16 @@ const env = z
       .optional(),
     STELE_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
     STELE_CONFIRMATIONS: z.coerce.number().int().min(1).max(1000).default(2),
+    // The dev stage's API Gateway throttling (infra/stages.ts), per client; 0 turns it off.
+    STELE_RATE_LIMIT_PER_SEC: z.coerce
+      .number()
+      .min(0)
+      .default(DEFAULT_SETTINGS.dev.api.throttleRateLimit),
+    STELE_RATE_LIMIT_BURST: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(DEFAULT_SETTINGS.dev.api.throttleBurstLimit),
   })
   .safeParse(process.env);
 if (!env.success) {
@@ -38,6 +49,14 @@ const stack = await startLocalStack({
   integrateIntervalMs: settings.STELE_INTEGRATE_INTERVAL_MS,
   originPrefix: settings.STELE_ORIGIN_PREFIX,
   log: (line) => console.error(line),
+  ...(settings.STELE_RATE_LIMIT_PER_SEC === 0
+    ? {}
+    : {
+        rateLimit: {
+          perSecond: settings.STELE_RATE_LIMIT_PER_SEC,
+          burst: settings.STELE_RATE_LIMIT_BURST,
+        },
+      }),
   chain: {
     rpcPort: settings.STELE_CHAIN_RPC_PORT,
     ...(settings.STELE_CHAIN_RPC_URL === undefined ? {} : { rpcUrl: settings.STELE_CHAIN_RPC_URL }),
@@ -54,6 +73,7 @@ console.log(`Stele local stack (dev only) on ${stack.url}
   API key            ${stack.apiKey}
   checkpoint signer  ${stack.checkpointSigner}
   chain              ${stack.chain === undefined ? "none" : `${stack.chain.url} (chain id ${stack.chain.chainId}), Anchor ${stack.chain.contract}`}
+  rate limit         ${settings.STELE_RATE_LIMIT_PER_SEC === 0 ? "off" : `${settings.STELE_RATE_LIMIT_PER_SEC}/s per client, bursts of ${settings.STELE_RATE_LIMIT_BURST} (STELE_RATE_LIMIT_PER_SEC=0 turns it off)`}
 Use it from the stele CLI (paste into your shell):
   export STELE_API_URL=${stack.url} STELE_API_KEY=${stack.apiKey}
   npx stele submit ./docs && npx stele watch --index stele-index.json

@@ -14,6 +14,7 @@ import { type AnchorEvent, Anchorer } from "../../shared/app/anchor-checkpoints.
 import { type RepeatSchedule, runRepeatedly } from "../../shared/app/run-repeatedly.ts";
 import { loadConfig } from "../../shared/config.ts";
 import { anchorRunPoints, publishAnchorRun } from "../../shared/observability/anchor-metrics.ts";
+import { loggableError } from "../../shared/observability/loggable-error.ts";
 import { startTracing, traced } from "../../shared/observability/tracing.ts";
 import { parseScheduledRun } from "../../shared/schemas/scheduled-run.ts";
 import { createStore, ledgerOrigin } from "../../shared/wiring.ts";
@@ -30,12 +31,13 @@ const store = createStore(config, clients);
 const chains = await createAnchorChains(config, {
   ...clients,
   onFailover: (chainId, from, to, error) =>
-    // Endpoints by index in rpcUrls: the URLs themselves often carry a provider's API key.
+    // Endpoints by index in rpcUrls: the URLs themselves often carry a provider's API key,
+    // and ethers' errors quote them (loggableError cuts them to the host).
     logger.warn("RPC endpoint failed: trying the next", {
       chainId,
       fromEndpoint: from,
       toEndpoint: to,
-      error: error instanceof Error ? error : String(error),
+      error: loggableError(error),
     }),
 });
 const anchorers = config.STELE_CHAINS.map((settings, index) => {
@@ -102,7 +104,7 @@ async function anchorChain(
         logger.error("anchoring failed on this chain; the other chains ran", {
           chainId,
           run: outcome.index,
-          error: outcome.error instanceof Error ? outcome.error : String(outcome.error),
+          error: loggableError(outcome.error),
         });
       },
     },

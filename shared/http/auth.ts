@@ -10,6 +10,8 @@ import { header } from "./request.ts";
 const CHALLENGE = { "www-authenticate": 'Bearer realm="stele"' };
 /** Keys are looked up at most this often per process: a revoked key stops working within it. */
 const CACHE_MS = 30_000;
+/** Answers kept at most: invented keys (each a miss, cached) must not grow a warm function's memory. */
+const CACHE_ENTRIES = 10_000;
 
 export function sha256Hex(text: string): string {
   return createHash("sha256").update(text).digest("hex");
@@ -30,6 +32,7 @@ export class ApiKeyGuard {
     const cached = this.#cache.get(keyHash);
     if (cached !== undefined && this.#nowMs() - cached.atMs < CACHE_MS) return cached.record;
     const record = await this.#store.getApiKey(keyHash);
+    if (this.#cache.size >= CACHE_ENTRIES) this.#cache.clear();
     this.#cache.set(keyHash, { record, atMs: this.#nowMs() });
     return record;
   }

@@ -13,6 +13,7 @@ const TITLES: Readonly<Record<number, string>> = {
   413: "Content Too Large",
   415: "Unsupported Media Type",
   425: "Too Early",
+  429: "Too Many Requests",
   500: "Internal Server Error",
 };
 

@@ -1,6 +1,6 @@
 /**
  * AWS X-Ray tracing through Powertools Tracer: a segment per invocation (with ColdStart and
- * Service annotations, the response or error as metadata) and a subsegment per AWS SDK call.
+ * Service annotations, an error as metadata, never the response) and a subsegment per AWS SDK call.
  *
  * Tracer is loaded only where it traces (in Lambda, unless POWERTOOLS_TRACE_ENABLED=false, the
  * rule Tracer applies itself). Loading it is not free: the X-Ray SDK turns on Node's async
@@ -40,7 +40,9 @@ export async function startTracing(
   const tracer = new Tracer({ serviceName: "stele" });
   return {
     clients: { instrument: (client) => tracer.captureAWSv3Client(client) },
-    middleware: captureLambdaHandler(tracer),
+    // Not the response as segment metadata (Powertools' default): it is retained content in
+    // plain text (GET …/content), a webhook's signing secret (PUT /v1/webhook), tenants' data.
+    middleware: captureLambdaHandler(tracer, { captureResponse: false }),
   };
 }
 

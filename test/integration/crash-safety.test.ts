@@ -25,7 +25,8 @@ interface Acknowledged {
 /** A few subjects that every worker's batches keep adding events to. */
 const SUBJECTS = ["lot-a", "lot-b", "lot-c"];
 
-const STACK_ENV = { STELE_INTEGRATE_INTERVAL_MS: "50" };
+// Submits as fast as the stack takes it: no throttling in front (local/rate-limit.ts).
+const STACK_ENV = { STELE_INTEGRATE_INTERVAL_MS: "50", STELE_RATE_LIMIT_PER_SEC: "0" };
 
 /** Submits batches from `workers` loops until `stopped()`; returns what the API acknowledged (202). */
 async function submitUntil(
