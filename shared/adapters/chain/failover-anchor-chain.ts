@@ -13,7 +13,17 @@ import type {
 export interface FailoverAnchorChainOptions {
   /** Told each time a call leaves endpoint `from`, which threw `error`, for endpoint `to`. */
   readonly onFailover?: (from: number, to: number, error: unknown) => void;
+  /**
+   * Calls go back to the first endpoint this long after they left it (default 5 minutes). A node
+   * that lags behind the chain answers as readily as a fresh one, so without this a failover to
+   * a stale node would hold the anchorer there (nothing seen mined) for as long as it answers.
+   */
+  readonly retryFirstAfterMs?: number;
+  /** Milliseconds since the epoch, for retryFirstAfterMs; Date.now by default. */
+  readonly nowMs?: () => number;
 }
+
+const RETRY_FIRST_AFTER_MS = 5 * 60_000;
 
 export class FailoverAnchorChain implements AnchorChain {
   readonly chainId: number;
@@ -21,10 +31,15 @@ export class FailoverAnchorChain implements AnchorChain {
   readonly #endpoints: readonly AnchorChain[];
   readonly #onFailover: FailoverAnchorChainOptions["onFailover"];
   /**
-   * The endpoint that answered last, where every call starts. Nodes lag each other, so the reads
-   * of one run should come from one node as long as it answers.
+   * The endpoint that answered last, where every call starts (back to the first after
+   * retryFirstAfterMs). Nodes lag each other, so the reads of one run should come from one node
+   * as long as it answers.
    */
   #current = 0;
+  /** When calls last moved off the first endpoint. */
+  #leftFirstAtMs = 0;
+  readonly #retryFirstAfterMs: number;
+  readonly #nowMs: () => number;
 
   /** Requires at least one endpoint, all on one chain with one Anchor contract. */
   constructor(endpoints: readonly AnchorChain[], options: FailoverAnchorChainOptions = {}) {
@@ -46,6 +61,8 @@ export class FailoverAnchorChain implements AnchorChain {
     this.contract = first.contract;
     this.#endpoints = [...endpoints];
     this.#onFailover = options.onFailover;
+    this.#retryFirstAfterMs = options.retryFirstAfterMs ?? RETRY_FIRST_AFTER_MS;
+    this.#nowMs = options.nowMs ?? Date.now;
   }
 
   /**
@@ -54,12 +71,15 @@ export class FailoverAnchorChain implements AnchorChain {
    * error says the endpoint could not answer.
    */
   async #call<T>(operation: string, call: (endpoint: AnchorChain) => Promise<T>): Promise<T> {
+    if (this.#current !== 0 && this.#nowMs() - this.#leftFirstAtMs >= this.#retryFirstAfterMs)
+      this.#current = 0;
     const order = [...this.#endpoints.entries()];
     order.push(...order.splice(0, this.#current));
     const errors: unknown[] = [];
     for (const [step, [index, endpoint]] of order.entries()) {
       try {
         const answer = await call(endpoint);
+        if (index !== 0 && this.#current === 0) this.#leftFirstAtMs = this.#nowMs();
         this.#current = index;
         return answer;
       } catch (error) {

@@ -275,10 +275,18 @@ export class DynamoDbStore implements EntryStore, LogStore, ApiKeyStore, AnchorS
   async putBatch(batch: Batch): Promise<void> {
     // May run again after the batch is sequenced (an SDK retry of a call that had succeeded): it
     // never writes the SEQ item, so the batch stays sequenced, and listPending drops the new mark.
-    await this.#batchWrite([
+    const retried = await this.#batchWrite([
       { PutRequest: { Item: batchItem(batch) } },
       { PutRequest: { Item: pendingItem(batch) } },
     ]);
+    // Throttled, the mark may have been stored before the batch; an integrator whose clock runs
+    // more than orphanMarkAgeMs ahead of ours then takes it for an orphan and deletes it
+    // (listPending), and the batch would never be sequenced. Marked again now the batch is stored.
+    if (retried) {
+      await this.#client.send(
+        new PutItemCommand({ TableName: this.#table, Item: pendingItem(batch) }),
+      );
+    }
   }
 
   async restoreBatch(batch: Batch): Promise<void> {
@@ -880,7 +888,8 @@ export class DynamoDbStore implements EntryStore, LogStore, ApiKeyStore, AnchorS
   }
 
   /** Writes and deletes in chunks of 25, retrying unprocessed items with backoff. */
-  async #batchWrite(requests: readonly WriteRequest[]): Promise<void> {
+  /** Writes `requests`; true when some had to be retried (handed back unprocessed). */
+  async #batchWrite(requests: readonly WriteRequest[]): Promise<boolean> {
     // One request per key: BatchWriteItem rejects a call that names a key twice.
     const byKey = new Map<string, WriteRequest>();
     for (const request of requests) {
@@ -889,19 +898,26 @@ export class DynamoDbStore implements EntryStore, LogStore, ApiKeyStore, AnchorS
         request,
       );
     }
-    await eachConcurrently(chunks([...byKey.values()], WRITE_CHUNK), WRITE_CONCURRENCY, (chunk) =>
-      this.#writeChunk(chunk),
+    let retried = false;
+    await eachConcurrently(
+      chunks([...byKey.values()], WRITE_CHUNK),
+      WRITE_CONCURRENCY,
+      async (chunk) => {
+        if (await this.#writeChunk(chunk)) retried = true;
+      },
     );
+    return retried;
   }
 
-  async #writeChunk(chunk: WriteRequest[]): Promise<void> {
+  /** Writes one chunk; true when some of it had to be retried. */
+  async #writeChunk(chunk: WriteRequest[]): Promise<boolean> {
     let left = chunk;
     for (let attempt = 1; ; attempt++) {
       const { UnprocessedItems } = await this.#client.send(
         new BatchWriteItemCommand({ RequestItems: { [this.#table]: left } }),
       );
       left = UnprocessedItems?.[this.#table] ?? [];
-      if (left.length === 0) return;
+      if (left.length === 0) return attempt > 1;
       if (attempt >= this.#retry.maxAttempts) {
         throw new BatchRetriesExhaustedError("BatchWriteItem", left.length, attempt);
       }
