@@ -1,7 +1,10 @@
-/** dynalite in-process on a loopback port: the local stack's DynamoDB, in memory or on disk. */
+/** dynalite on a loopback port: the local stack's DynamoDB, in memory or on disk, in this process or its own. */
+import { spawn } from "node:child_process";
 import type { Server } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 export interface EmbeddedDynamoDb {
   readonly endpoint: string;
@@ -62,5 +65,58 @@ export async function startEmbeddedDynamoDb(
       new Promise<void>((resolve, reject) =>
         server.close((error) => (error ? reject(error) : resolve())),
       ),
+  };
+}
+
+/**
+ * dynalite in a child process (local/dynamodb-process.ts), as the local stack runs it: the
+ * stack's own memory is then the functions' alone. Stopped by stop(), and by the child itself
+ * when this process dies.
+ */
+export async function startDynamoDbProcess(
+  options: { path?: string; timeoutMs?: number } = {},
+): Promise<EmbeddedDynamoDb & { readonly pid: number }> {
+  const script = join(dirname(fileURLToPath(import.meta.url)), "dynamodb-process.ts");
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", script, ...(options.path === undefined ? [] : [options.path])],
+    { stdio: ["pipe", "pipe", "pipe"] },
+  );
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let output = "";
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(`dynalite did not start in ${options.timeoutMs ?? 30_000} ms:\n${output}`),
+        ),
+      options.timeoutMs ?? 30_000,
+    );
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const line = /^\{"endpoint":"(http:\/\/127\.0\.0\.1:\d+)"\}$/m.exec(output);
+      if (line?.[1] !== undefined) {
+        clearTimeout(timer);
+        resolve(line[1]);
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`dynalite exited before it started:\n${output}`));
+    });
+  });
+  // Keep draining its output so it never blocks on a full pipe.
+  child.stdout.resume();
+  child.stderr.resume();
+  if (child.pid === undefined) throw new Error("dynalite's process has no pid");
+  return {
+    endpoint,
+    pid: child.pid,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+    },
   };
 }

@@ -15,7 +15,11 @@ import type { ChainConfig } from "../shared/config.ts";
 import { sha256Hex } from "../shared/http/auth.ts";
 import { loadOrCreateDevKeys } from "./dev-keys.ts";
 import { startEmbeddedChain } from "./embedded-chain.ts";
-import { type DynamoDbObserver, startEmbeddedDynamoDb } from "./embedded-dynamodb.ts";
+import {
+  type DynamoDbObserver,
+  startDynamoDbProcess,
+  startEmbeddedDynamoDb,
+} from "./embedded-dynamodb.ts";
 import { every } from "./every.ts";
 import { createLocalHttpServer, type StaticFile } from "./http-server.ts";
 import { writeLocalEnv } from "./local-env.ts";
@@ -104,10 +108,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const keys = await loadOrCreateDevKeys(options.dataDir);
   const apiKey = options.apiKey ?? keys.apiKey;
 
-  const database = await startEmbeddedDynamoDb({
-    path: join(options.dataDir, "dynamodb"),
-    ...(options.dynamoDbObserver === undefined ? {} : { observer: options.dynamoDbObserver }),
-  });
+  // In a process of its own, as DynamoDB is apart from Lambda; in this one only for a benchmark's
+  // observer, which must see every call.
+  const databasePath = join(options.dataDir, "dynamodb");
+  const database =
+    options.dynamoDbObserver === undefined
+      ? await startDynamoDbProcess({ path: databasePath })
+      : await startEmbeddedDynamoDb({ path: databasePath, observer: options.dynamoDbObserver });
 
   const chainOptions = options.chain;
   const embeddedChain =
