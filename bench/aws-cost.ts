@@ -143,7 +143,7 @@ class CapacityMeter {
 
 const usd = (value: number) => Number(value.toFixed(4));
 
-export async function measureAwsCost(): Promise<Record<string, number>> {
+export async function measureAwsCost(batches = BATCHES): Promise<Record<string, number>> {
   const dataDir = await mkdtemp(join(tmpdir(), "stele-bench-cost-"));
   const meter = new CapacityMeter();
   let metering = false;
@@ -171,7 +171,7 @@ export async function measureAwsCost(): Promise<Record<string, number>> {
 
     metering = true;
     const acceptMs: number[] = [];
-    for (let i = 0; i < BATCHES; i++) {
+    for (let i = 0; i < batches; i++) {
       const started = performance.now();
       const answer = await api.request("POST", "/v1/entries", { body: batch() });
       acceptMs.push(performance.now() - started);
@@ -183,9 +183,9 @@ export async function measureAwsCost(): Promise<Record<string, number>> {
     const integrateMs = performance.now() - integrateStarted;
     metering = false;
 
-    const entries = BATCH * BATCHES;
+    const entries = BATCH * batches;
     const perMillion = 1_000_000 / entries;
-    const acceptMedianMs = [...acceptMs].sort((a, b) => a - b)[Math.floor(BATCHES / 2)] ?? 0;
+    const acceptMedianMs = [...acceptMs].sort((a, b) => a - b)[Math.floor(batches / 2)] ?? 0;
     // Lambda bills whole milliseconds of the configured memory; the handler's time here
     // (measured from the client, so HTTP included) stands for its time there.
     const gbSeconds = (ms: number, memoryMb: number) => (Math.ceil(ms) / 1000) * (memoryMb / 1024);
@@ -228,15 +228,23 @@ export async function measureAwsCost(): Promise<Record<string, number>> {
  * measureAwsCost in a process of its own: the functions read their configuration once, at
  * import, so the in-process local stack it starts must be the first of its process.
  */
-export async function measureAwsCostInFreshProcess(): Promise<Record<string, number>> {
+export async function measureAwsCostInFreshProcess(
+  batches = BATCHES,
+): Promise<Record<string, number>> {
   const script = fileURLToPath(import.meta.url);
-  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", script], {
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ["--import", "tsx", script, String(batches)],
+    {
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   const last = stdout.trim().split("\n").at(-1) ?? "{}";
   return JSON.parse(last) as Record<string, number>;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  process.stdout.write(`${JSON.stringify(await measureAwsCost())}\n`);
+  process.stdout.write(
+    `${JSON.stringify(await measureAwsCost(Number(process.argv[2] ?? BATCHES)))}\n`,
+  );
 }

@@ -23,13 +23,13 @@ function median(values: number[]): number {
 }
 
 /** `lambda.<function>.bundleBytes` and `lambda.<function>.initMs` for every function. */
-export async function measureLambda(): Promise<Record<string, number>> {
+export async function measureLambda(initRuns = INIT_RUNS): Promise<Record<string, number>> {
   const outDir = await mkdtemp(join(tmpdir(), "stele-bench-bundles-"));
   try {
     const figures: Record<string, number> = {};
     for (const bundle of await bundleAll(outDir)) {
       const initMs: number[] = [];
-      for (let run = 0; run < INIT_RUNS; run++) {
+      for (let run = 0; run < initRuns; run++) {
         const load = await loadBundle(bundle.name, bundle.file, { env: minimalEnv(bundle.name) });
         if (load.errors.length > 0 || load.handlerType !== "function")
           throw new Error(`${bundle.name} does not load: ${load.errors.join("; ")}`);

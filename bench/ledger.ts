@@ -7,10 +7,12 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import autocannon from "autocannon";
 import { startLocalStack } from "../local/stack.ts";
 import { ApiClient } from "../test/support/local/api-client.ts";
 import { startStackProcess } from "../test/support/local/stack-process.ts";
+import { runLoad } from "./autocannon-run.ts";
+import { type BenchProfile, FULL } from "./profile.ts";
+import { type Distribution, distribution } from "./stats.ts";
 
 const hashes = (count: number) =>
   Array.from({ length: count }, () => ({
@@ -26,7 +28,7 @@ function writeItems(operation: string, body: string): number {
   return Object.values(requests).reduce((sum, items) => sum + items.length, 0);
 }
 
-async function writesPerEntry(): Promise<Record<string, number>> {
+async function writesPerEntry(profile: BenchProfile): Promise<Record<string, number>> {
   const dataDir = await mkdtemp(join(tmpdir(), "stele-bench-writes-"));
   let writes = 0;
   const stack = await startLocalStack({
@@ -45,25 +47,26 @@ async function writesPerEntry(): Promise<Record<string, number>> {
     await api.request("POST", "/v1/entries", { body: { entries: hashes(1) } });
     await stack.integrateNow();
 
+    const { writeBatches, writeSingles } = profile.ledger;
     writes = 0;
-    for (let i = 0; i < 20; i++)
+    for (let i = 0; i < writeBatches; i++)
       await api.request("POST", "/v1/entries", { body: { entries: hashes(100) } });
-    const batched = writes / 2000;
+    const batched = writes / (writeBatches * 100);
     writes = 0;
-    for (let i = 0; i < 200; i++)
+    for (let i = 0; i < writeSingles; i++)
       await api.request("POST", "/v1/entries", { body: { entries: hashes(1) } });
-    const single = writes / 200;
+    const single = writes / writeSingles;
     writes = 0;
     await stack.integrateNow();
-    const integrated = writes / 2200;
+    const integrated = writes / (writeBatches * 100 + writeSingles);
     // Events of subjects (20 lots): each adds a link leaf, its event item and its lot's head.
     const events = (count: number) =>
       hashes(count).map((entry, i) => ({ ...entry, subject: `lot-${i % 20}`, eventType: "moved" }));
-    for (let i = 0; i < 20; i++)
+    for (let i = 0; i < writeBatches; i++)
       await api.request("POST", "/v1/entries", { body: { entries: events(100) } });
     writes = 0;
     await stack.integrateNow();
-    const subjectEvents = writes / 2000;
+    const subjectEvents = writes / (writeBatches * 100);
     return {
       "ddb.writesPerEntry.accept.batch100": Number(batched.toFixed(4)),
       "ddb.writesPerEntry.accept.single": Number(single.toFixed(4)),
@@ -76,19 +79,18 @@ async function writesPerEntry(): Promise<Record<string, number>> {
   }
 }
 
-async function load(options: autocannon.Options): Promise<autocannon.Result> {
-  const result = await autocannon(options);
-  if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(
-      `load run on ${options.url} had ${result.non2xx} non-2xx answers and ${result.errors} errors`,
-    );
-  }
-  return result;
+const load = runLoad;
+
+interface Throughput {
+  readonly figures: Record<string, number>;
+  readonly proofLatency: Distribution;
 }
 
-async function throughput(): Promise<Record<string, number>> {
+async function throughput(profile: BenchProfile): Promise<Throughput> {
+  const { singlesSeconds, batchesSeconds, proofSeconds, signedSamples } = profile.ledger;
   const dataDir = await mkdtemp(join(tmpdir(), "stele-bench-load-"));
-  const stack = await startStackProcess({ STELE_DATA_DIR: dataDir });
+  // Throughput of the stack itself, not of the dev stage's throttle (local/rate-limit.ts).
+  const stack = await startStackProcess({ STELE_DATA_DIR: dataDir, STELE_RATE_LIMIT_PER_SEC: "0" });
   try {
     const api = new ApiClient(stack.url, stack.apiKey);
     const headers = { authorization: `Bearer ${stack.apiKey}`, "content-type": "application/json" };
@@ -102,7 +104,7 @@ async function throughput(): Promise<Record<string, number>> {
       headers,
       body: JSON.stringify({ entries: hashes(1) }),
       connections: 16,
-      duration: 5,
+      duration: singlesSeconds,
     });
     await api.waitForProof(
       (
@@ -118,7 +120,7 @@ async function throughput(): Promise<Record<string, number>> {
       headers,
       body: JSON.stringify({ entries: hashes(100) }),
       connections: 16,
-      duration: 10,
+      duration: batchesSeconds,
     });
     const accepted = batches.requests.total * 100 + singles.requests.total + 1;
 
@@ -148,30 +150,34 @@ async function throughput(): Promise<Record<string, number>> {
     }
     await api.waitForProof(ids.at(-1) ?? "", 60_000);
     let next = 0;
-    const proofLoad = (connections: number) =>
-      load({
-        url: stack.url,
-        headers: { authorization: `Bearer ${stack.apiKey}` },
-        connections,
-        duration: 10,
-        requests: [
-          {
-            method: "GET",
-            setupRequest: (request) => ({
-              ...request,
-              path: `/v1/entries/${ids[next++ % ids.length]}/proof`,
-            }),
-          },
-        ],
-      });
+    const proofLatenciesMs: number[] = [];
+    const proofLoad = (connections: number, onLatencyMs?: (ms: number) => void) =>
+      load(
+        {
+          url: stack.url,
+          headers: { authorization: `Bearer ${stack.apiKey}` },
+          connections,
+          duration: proofSeconds,
+          requests: [
+            {
+              method: "GET",
+              setupRequest: (request) => ({
+                ...request,
+                path: `/v1/entries/${ids[next++ % ids.length]}/proof`,
+              }),
+            },
+          ],
+        },
+        onLatencyMs,
+      );
     // Latency is measured one request at a time; with many connections it is mostly queueing
     // in front of one Node process, which the throughput figure shows instead.
-    const proofs = await proofLoad(1);
+    const proofs = await proofLoad(1, (ms) => proofLatenciesMs.push(ms));
     const proofThroughput = await proofLoad(8);
 
     // Time from acceptance to a signed bundle, at the default 1 s integrate interval.
     const delays: number[] = [];
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < signedSamples; i++) {
       const sent = performance.now();
       const response = await api.request<{ entries: { id: string }[] }>("POST", "/v1/entries", {
         body: { entries: hashes(1) },
@@ -185,7 +191,7 @@ async function throughput(): Promise<Record<string, number>> {
     }
     delays.sort((a, b) => a - b);
 
-    return {
+    const figures = {
       "ingest.entriesPerSec": Math.round(batches.requests.average * 100),
       "ingest.requestsPerSec": Math.round(singles.requests.average),
       "integrate.entriesPerSec": Math.round((accepted - startSize) / integrateSeconds),
@@ -198,12 +204,25 @@ async function throughput(): Promise<Record<string, number>> {
       "bundle.signedAfterMs.p50": Math.round(delays[Math.floor(delays.length / 2)] ?? 0),
       "bundle.signedAfterMs.max": Math.round(delays.at(-1) ?? 0),
     };
+    const proofLatency = distribution(
+      `GET /v1/entries/{id}/proof, ${(size + 1000).toLocaleString("en-US")} entries in the log, 1 connection`,
+      proofLatenciesMs,
+    );
+    return { figures, proofLatency };
   } finally {
     await stack.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
 
-export async function measureLedger(): Promise<Record<string, number>> {
-  return { ...(await writesPerEntry()), ...(await throughput()) };
+export interface LedgerMeasurement {
+  readonly figures: Record<string, number>;
+  /** GET /v1/entries/{id}/proof, one connection, every request of the latency run. */
+  readonly proofLatency: Distribution;
+}
+
+export async function measureLedger(profile: BenchProfile = FULL): Promise<LedgerMeasurement> {
+  const writes = await writesPerEntry(profile);
+  const { figures, proofLatency } = await throughput(profile);
+  return { figures: { ...writes, ...figures }, proofLatency };
 }

@@ -1,7 +1,12 @@
 /**
- * `npm run bench`: measures the figures the issues name and writes bench/results.json.
- * Hashing figures are divided by openssl's rate measured in the same run, because this machine
- * is shared and noisy: the ratio is what carries from run to run, not the absolute rate.
+ * `npm run bench`: measures the figures the issues name, writes bench/results.json and renders
+ * BENCHMARKS.md with its charts (bench/report/render.ts). Hashing figures are divided by
+ * openssl's rate measured in the same run, and peers are measured in the same run as ours,
+ * because this machine is shared and noisy: ratios carry from run to run, absolute rates less.
+ *
+ * `npm run bench -- --quick` measures the same figures with short runs and small sizes (about
+ * a minute and a half, for CI) into bench/results-quick.json and BENCHMARKS-quick.md, so it
+ * never replaces the committed full results.
  */
 import { execFile } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
@@ -12,20 +17,34 @@ import { appendLeaves } from "../shared/domain/merkle/append-leaves.ts";
 import { buildInclusionProof } from "../shared/domain/merkle/build-proof.ts";
 import { hashLeaves32 } from "../shared/domain/merkle/sha256-batch.ts";
 import { verifyInclusion } from "../shared/domain/merkle/verify-inclusion.ts";
-import { measureAnchoring } from "./anchoring.ts";
+import { measureAnchoring, USD_PER_ETH } from "./anchoring.ts";
 import { measureAwsCostInFreshProcess } from "./aws-cost.ts";
+import { measureBatchSweep } from "./batch-sweep.ts";
+import { gasCostSeries } from "./gas-cost.ts";
 import { measureLambda } from "./lambda.ts";
 import { measureLedger } from "./ledger.ts";
 import { machineInfo } from "./machine.ts";
 import { opensslSha256Per64B } from "./openssl-speed.ts";
+import { measurePeers } from "./peers.ts";
+import { type BenchProfile, FULL, QUICK } from "./profile.ts";
+import { readSoak, renderReport, reportPathsFor } from "./report/render.ts";
+import type { BenchResults } from "./report/results.ts";
 import { measureUsersTools } from "./users-tools.ts";
 
 const run = promisify(execFile);
 // The SDK's notice that Node 20 support ends in 2027 would repeat in every figure's output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-const resultsPath = new URL("./results.json", import.meta.url);
-const LOG2_LEAVES = 20;
-const BUILD_RUNS = 3;
+const profile: BenchProfile = process.argv.includes("--quick") ? QUICK : FULL;
+const resultsPath = new URL(
+  profile.name === "quick" ? "./results-quick.json" : "./results.json",
+  import.meta.url,
+);
+const runStarted = performance.now();
+/** Progress on stderr, with the seconds since the run started. */
+const progress = (line: string) =>
+  process.stderr.write(
+    `bench [${((performance.now() - runStarted) / 1000).toFixed(0).padStart(3)} s] ${line}\n`,
+  );
 
 interface BuildRun {
   readonly seconds: number;
@@ -36,7 +55,12 @@ interface BuildRun {
 
 async function buildInFreshProcess(): Promise<BuildRun> {
   const script = new URL("./merkle-build.ts", import.meta.url).pathname;
-  const { stdout } = await run(process.execPath, ["--import", "tsx", script, String(LOG2_LEAVES)]);
+  const { stdout } = await run(process.execPath, [
+    "--import",
+    "tsx",
+    script,
+    String(profile.log2Leaves),
+  ]);
   return JSON.parse(stdout) as BuildRun;
 }
 
@@ -53,7 +77,7 @@ async function rate(seconds: number, work: () => unknown): Promise<number> {
 }
 
 async function proofFigures(): Promise<Record<string, number>> {
-  const leafCount = 2 ** LOG2_LEAVES;
+  const leafCount = 2 ** profile.log2Leaves;
   const leafData = new Uint8Array(leafCount * 32);
   const view = new DataView(leafData.buffer);
   for (let i = 0; i < leafCount; i++) view.setUint32(i * 32, i);
@@ -70,12 +94,12 @@ async function proofFigures(): Promise<Record<string, number>> {
     }),
   );
   let next = 0;
-  const verifyPerSec = await rate(2, () => {
+  const verifyPerSec = await rate(profile.proofRateSeconds, () => {
     const sample = samples[next++ % samples.length];
     if (sample)
       verifyInclusion(sample.index, leafCount, leafAt(sample.index), sample.proof, built.rootHash);
   });
-  const buildPerSec = await rate(2, () =>
+  const buildPerSec = await rate(profile.proofRateSeconds, () =>
     buildInclusionProof(store, (next++ * 4099) % leafCount, leafCount),
   );
   store.tilesRead = 0;
@@ -89,12 +113,15 @@ async function proofFigures(): Promise<Record<string, number>> {
 
 async function main(): Promise<void> {
   const machine = machineInfo(new Date());
-  process.stdout.write(`bench on ${machine.cpu} (${machine.cores} cores), ${machine.date}\n`);
+  process.stdout.write(
+    `bench (${profile.name}) on ${machine.cpu} (${machine.cores} cores), ${machine.date}\n`,
+  );
 
-  const opensslBefore = await opensslSha256Per64B();
+  progress("openssl and the tree build");
+  const opensslBefore = await opensslSha256Per64B(profile.opensslSeconds);
   const builds: BuildRun[] = [];
-  for (let i = 0; i < BUILD_RUNS; i++) builds.push(await buildInFreshProcess());
-  const opensslAfter = await opensslSha256Per64B();
+  for (let i = 0; i < profile.buildRuns; i++) builds.push(await buildInFreshProcess());
+  const opensslAfter = await opensslSha256Per64B(profile.opensslSeconds);
   const openssl = (opensslBefore + opensslAfter) / 2;
 
   // The fastest run is the one least disturbed by the machine's other tenants.
@@ -102,7 +129,7 @@ async function main(): Promise<void> {
   const hashesPerSec = best.internalHashes / best.seconds;
   const figures: Record<string, number> = {
     "openssl.sha256_64B.hashesPerSec": Math.round(openssl),
-    "merkle.build.leaves": 2 ** LOG2_LEAVES,
+    "merkle.build.leaves": 2 ** profile.log2Leaves,
     "merkle.build.seconds": Number(best.seconds.toFixed(3)),
     "merkle.build.hashesPerSec": Math.round(hashesPerSec),
     "merkle.build.ratioToOpenssl": Number((hashesPerSec / openssl).toFixed(3)),
@@ -110,14 +137,31 @@ async function main(): Promise<void> {
     "merkle.build.extraRssMb": Math.round(
       Math.max(...builds.map((b) => b.peakRssMb - b.baselineRssMb)),
     ),
-    ...(await proofFigures()),
-    ...(await measureLedger()),
-    ...(await measureAnchoring()),
-    ...(await measureLambda()),
-    ...(await measureAwsCostInFreshProcess()),
   };
+  progress("proofs in memory");
+  Object.assign(figures, await proofFigures());
+  progress("peers (merkletreejs, @sigstore/verify, @openzeppelin/merkle-tree)");
+  const peers = await measurePeers(profile);
+  Object.assign(figures, peers.figures);
+  progress("the ledger on the local stack");
+  const ledger = await measureLedger(profile);
+  Object.assign(figures, ledger.figures);
+  progress("throughput against batch size, submit latency");
+  const sweep = await measureBatchSweep(profile);
+  Object.assign(figures, sweep.figures);
+  for (const [name, value] of Object.entries(ledger.proofLatency))
+    if (typeof value === "number" && name.endsWith("Ms"))
+      figures[`latency.proof.get.${name}`] = value;
+  progress("anchoring");
+  const anchoring = await measureAnchoring(profile);
+  Object.assign(figures, anchoring.figures);
+  progress("lambda bundles");
+  Object.assign(figures, await measureLambda(profile.lambdaInitRuns));
+  progress("AWS cost");
+  Object.assign(figures, await measureAwsCostInFreshProcess(profile.awsCostBatches));
   // Issue 6: the verify page, the CLI and the certificate (bench/users-tools.ts).
-  const usersTools = await measureUsersTools();
+  progress("users' tools");
+  const usersTools = await measureUsersTools(profile.usersTools);
 
   let previous: { figures?: Record<string, number> } = {};
   try {
@@ -125,13 +169,34 @@ async function main(): Promise<void> {
   } catch {
     // First run: nothing to keep.
   }
-  const results = { machine, figures: { ...previous.figures, ...figures }, usersTools };
+  const results: BenchResults = {
+    machine,
+    mode: profile.name,
+    runSeconds: Math.round((performance.now() - runStarted) / 1000),
+    figures: { ...previous.figures, ...figures },
+    usersTools,
+    series: {
+      throughputByBatch: sweep.points,
+      latency: { ...sweep.latency, "proof.get": ledger.proofLatency },
+      timeTo: anchoring.timeTo,
+      gasCost: gasCostSeries(
+        figures["anchor.gasPerAnchor"] ?? Number.NaN,
+        figures["aws.usdPerMillionEntries"] ?? Number.NaN,
+        USD_PER_ETH,
+      ),
+      peers: peers.comparisons,
+    },
+  };
   await writeFile(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
   for (const [name, value] of Object.entries(figures))
     process.stdout.write(`${name.padEnd(40)} ${value}\n`);
   for (const [name, value] of Object.entries(usersTools))
     process.stdout.write(`${`usersTools.${name}`.padEnd(40)} ${value}\n`);
   process.stdout.write(`wrote ${resultsPath.pathname}\n`);
+  const paths = reportPathsFor(resultsPath.pathname);
+  const report = await renderReport(results, paths, await readSoak());
+  process.stdout.write(`wrote ${paths.markdown} and ${report.chartFiles.length} charts\n`);
+  progress("done");
 }
 
 await main();

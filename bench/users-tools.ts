@@ -6,15 +6,15 @@
  *   and the same browser web/src/hash-file.ts alone (bundled and evaluated in a blank page of the
  *   same origin) and WebCrypto's one-shot digest of the same bytes, and node:crypto's. This
  *   machine is shared and noisy: the ratios to the baselines are what carries from run to run.
- *   Each is the best of HASH_ROUNDS rounds; all four digests must agree.
+ *   Each is the best of `hashRounds` rounds; all four digests must agree.
  * - The page's size: app.js minified (as scripts/build-web.ts builds it) and gzipped (zlib's
- *   default level, as describeWebFiles counts it), and the build's time (median of BUILD_RUNS,
+ *   default level, as describeWebFiles counts it), and the build's time (median of `buildRuns`,
  *   in this process: the first includes esbuild's start).
- * - The CLI: `stele --help` in a fresh `node` (median of HELP_RUNS), then against a local stack
- *   (`npm start`, default intervals) `stele submit` of SUBMIT_FILES small files by hash, end to
+ * - The CLI: `stele --help` in a fresh `node` (median of `helpRuns`), then against a local stack
+ *   (`npm start`, default intervals) `stele submit` of `submitFiles` small files by hash, end to
  *   end, and `stele watch --index … --until sequenced`.
  * - The certificate: GET /v1/entries/{id}/certificate of one sequenced entry, one request at a
- *   time, median of CERTIFICATE_REQUESTS.
+ *   time, median of `certificateRequests` (sizes in USERS_TOOLS_SIZES).
  *
  *   node --import tsx bench/users-tools.ts     (about 1 minute; bench/run.ts includes it)
  */
@@ -37,13 +37,24 @@ import { type StackProcess, startStackProcess } from "../test/support/local/stac
 
 const run = promisify(execFile);
 const MIB = 2 ** 20;
-const FILE_MIB = 200;
-const HASH_ROUNDS = 3;
-const BUILD_RUNS = 3;
-const HELP_RUNS = 5;
-const SUBMIT_FILES = 2000;
+/** How much each figure measures; `npm run bench -- --quick` passes smaller ones. */
+export interface UsersToolsSizes {
+  readonly fileMiB: number;
+  readonly hashRounds: number;
+  readonly buildRuns: number;
+  readonly helpRuns: number;
+  readonly submitFiles: number;
+  readonly certificateRequests: number;
+}
+export const USERS_TOOLS_SIZES: UsersToolsSizes = {
+  fileMiB: 200,
+  hashRounds: 3,
+  buildRuns: 3,
+  helpRuns: 5,
+  submitFiles: 2000,
+  certificateRequests: 20,
+};
 const SUBMIT_FILE_BYTES = 512;
-const CERTIFICATE_REQUESTS = 20;
 const STELE = join(PROJECT_ROOT, "cli/bin/stele.js");
 /** Where the hashing baselines are evaluated: a blank page of the verify page's origin. */
 const BLANK_PATH = "/__bench.html";
@@ -62,10 +73,12 @@ const log = (line: string) => process.stderr.write(`users-tools: ${line}\n`);
 
 // --- The page: size and build ---------------------------------------------------------------
 
-async function pageFigures(): Promise<{ files: WebFile[]; figures: Record<string, number> }> {
+async function pageFigures(
+  sizes: UsersToolsSizes,
+): Promise<{ files: WebFile[]; figures: Record<string, number> }> {
   const buildMs: number[] = [];
   let files: WebFile[] = [];
-  for (let i = 0; i < BUILD_RUNS; i++) {
+  for (let i = 0; i < sizes.buildRuns; i++) {
     const started = performance.now();
     files = await webFiles();
     buildMs.push(performance.now() - started);
@@ -216,7 +229,8 @@ async function hashInBlankPage(
   }
 }
 
-async function hashingFigures(files: readonly WebFile[], work: string) {
+async function hashingFigures(files: readonly WebFile[], work: string, sizes: UsersToolsSizes) {
+  const FILE_MIB = sizes.fileMiB;
   const path = join(work, "document.bin");
   await writeFile(path, randomBytes(FILE_MIB * MIB));
   const bytes = await readFile(path);
@@ -225,7 +239,7 @@ async function hashingFigures(files: readonly WebFile[], work: string) {
   const browser = await launchChromium();
   const best = { page: Infinity, hashFile: Infinity, webcrypto: Infinity, node: Infinity };
   try {
-    for (let i = 0; i < HASH_ROUNDS; i++) {
+    for (let i = 0; i < sizes.hashRounds; i++) {
       const page = await hashInPage(browser, server.url, path);
       const blank = await hashInBlankPage(browser, server.url, path, script);
       const started = performance.now();
@@ -296,9 +310,9 @@ async function stele(
   return { stdout, stderr, ms: performance.now() - started };
 }
 
-async function helpFigures(work: string): Promise<Record<string, number>> {
+async function helpFigures(work: string, sizes: UsersToolsSizes): Promise<Record<string, number>> {
   const ms: number[] = [];
-  for (let i = 0; i < HELP_RUNS; i++) {
+  for (let i = 0; i < sizes.helpRuns; i++) {
     const { stdout, ms: wall } = await stele(["--help"], work);
     if (!/submit/.test(stdout)) throw new Error(`stele --help printed no commands:\n${stdout}`);
     ms.push(wall);
@@ -307,7 +321,8 @@ async function helpFigures(work: string): Promise<Record<string, number>> {
 }
 
 /** submit, watch and the certificate against one local stack. */
-async function stackFigures(work: string): Promise<Record<string, number>> {
+async function stackFigures(work: string, sizes: UsersToolsSizes): Promise<Record<string, number>> {
+  const SUBMIT_FILES = sizes.submitFiles;
   const docs = join(work, "docs");
   await mkdir(docs, { recursive: true });
   for (let i = 0; i < SUBMIT_FILES; i++) {
@@ -338,7 +353,7 @@ async function stackFigures(work: string): Promise<Record<string, number>> {
     const id = ids[0] ?? "";
     const certificateMs: number[] = [];
     let certificateBytes = 0;
-    for (let i = 0; i < CERTIFICATE_REQUESTS; i++) {
+    for (let i = 0; i < sizes.certificateRequests; i++) {
       const started = performance.now();
       const response = await fetch(`${stack.url}/v1/entries/${id}/certificate`, {
         headers: { authorization: `Bearer ${stack.apiKey}` },
@@ -368,13 +383,15 @@ async function stackFigures(work: string): Promise<Record<string, number>> {
 // --- All of it ------------------------------------------------------------------------------
 
 /** The issue-6 figures, flat: `verify.*`, `page.*`, `cli.*`, `certificate.*`. */
-export async function measureUsersTools(): Promise<Record<string, number>> {
+export async function measureUsersTools(
+  sizes: UsersToolsSizes = USERS_TOOLS_SIZES,
+): Promise<Record<string, number>> {
   const work = await mkdtemp(join(tmpdir(), "stele-bench-users-"));
   try {
-    const page = await pageFigures();
-    const hashing = await hashingFigures(page.files, work);
-    const help = await helpFigures(work);
-    const stack = await stackFigures(work);
+    const page = await pageFigures(sizes);
+    const hashing = await hashingFigures(page.files, work, sizes);
+    const help = await helpFigures(work, sizes);
+    const stack = await stackFigures(work, sizes);
     return { ...hashing, ...page.figures, ...help, ...stack };
   } finally {
     await rm(work, { recursive: true, force: true });
