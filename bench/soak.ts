@@ -86,7 +86,11 @@ try {
   if (chainUrl === undefined) throw new Error(`the stack has no chain:\n${stack.output()}`);
   const stackPid = stack.child.pid as number;
   const hardhatPid = (await childPids(stackPid, /hardhat/))[0];
-  say(`stack pid ${stackPid}, hardhat pid ${hardhatPid ?? "not found"}, chain ${chainUrl}`);
+  // The DynamoDB stand-in runs apart (local/dynamodb-process.ts): its memory grows with its data.
+  const dynamoDbPid = (await childPids(stackPid, /dynamodb-process/))[0];
+  say(
+    `stack pid ${stackPid}, hardhat pid ${hardhatPid ?? "not found"}, dynalite pid ${dynamoDbPid ?? "not found"}, chain ${chainUrl}`,
+  );
   const api = new ApiClient(stack.url, stack.apiKey);
 
   const ids: string[] = [];
@@ -96,6 +100,7 @@ try {
   const proofMs: Point[] = [];
   const rss: Point[] = [];
   const hardhatRss: Point[] = [];
+  const dynamoDbRss: Point[] = [];
   const failures: string[] = [];
   let proofNotReady = 0;
   let submitting = true;
@@ -110,6 +115,8 @@ try {
       if (stackMb !== undefined) rss.push({ tSeconds: at, value: round(stackMb, 1) });
       const chainMb = hardhatPid === undefined ? undefined : await rssMb(hardhatPid);
       if (chainMb !== undefined) hardhatRss.push({ tSeconds: at, value: round(chainMb, 1) });
+      const databaseMb = dynamoDbPid === undefined ? undefined : await rssMb(dynamoDbPid);
+      if (databaseMb !== undefined) dynamoDbRss.push({ tSeconds: at, value: round(databaseMb, 1) });
       await sleep(RSS_EVERY_MS);
     }
   };
@@ -143,7 +150,7 @@ try {
       const recent = (points: Point[]) =>
         points.filter((p) => p.tSeconds >= from).map((p) => p.value);
       say(
-        `t=${Math.round(shown)} s: ${ids.length} acknowledged, RSS ${rss.at(-1)?.value ?? "?"} MB (hardhat ${hardhatRss.at(-1)?.value ?? "?"} MB), submit p50 ${round(median(recent(submitMs)))} ms, proof p50 ${round(median(recent(proofMs)))} ms, ${failures.length} failures`,
+        `t=${Math.round(shown)} s: ${ids.length} acknowledged, RSS ${rss.at(-1)?.value ?? "?"} MB (hardhat ${hardhatRss.at(-1)?.value ?? "?"} MB, dynalite ${dynamoDbRss.at(-1)?.value ?? "?"} MB), submit p50 ${round(median(recent(submitMs)))} ms, proof p50 ${round(median(recent(proofMs)))} ms, ${failures.length} failures`,
       );
     }
   };
@@ -229,6 +236,7 @@ try {
     entries: ids.length,
     rssMb: rss.map((p) => ({ tSeconds: p.tSeconds, mb: p.value })),
     hardhatRssMb: hardhatRss.map((p) => ({ tSeconds: p.tSeconds, mb: p.value })),
+    dynamoDbRssMb: dynamoDbRss.map((p) => ({ tSeconds: p.tSeconds, mb: p.value })),
     latencyMs: {
       submit: latencyWindows(submitMs, options.windowSeconds),
       proofGet: latencyWindows(proofMs, options.windowSeconds),

@@ -18,7 +18,7 @@ export const FIGURE_GROUPS: readonly {
     title: "Ledger service on the local stack",
     prefixes: ["ingest.", "integrate.", "proof.", "bundle.", "ddb."],
     about:
-      "`npm start`'s stack (one Node process, dynalite on disk) driven by autocannon; DynamoDB writes counted where every call passes.",
+      "`npm start`'s stack driven by autocannon, in one Node process with dynalite on disk inside it (npm start runs dynalite apart) so that DynamoDB writes are counted where every call passes.",
   },
   {
     title: "Throughput against batch size",

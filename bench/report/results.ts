@@ -89,6 +89,7 @@ export interface SoakResults {
   readonly durationSeconds?: number;
   readonly rssMb?: readonly SoakRssPoint[];
   readonly hardhatRssMb?: readonly SoakRssPoint[];
+  readonly dynamoDbRssMb?: readonly SoakRssPoint[];
   readonly latencyMs?:
     | readonly SoakLatencyWindow[]
     | Readonly<Record<string, readonly SoakLatencyWindow[]>>;

@@ -26,18 +26,24 @@ export const LATENCY_SLACK_MS = 2;
 export const MIN_RATE_FRACTION = 0.95;
 
 export interface RssGrowth {
+  /** The trend line's RSS at the end of warm-up. */
   readonly baselineMb: number;
-  readonly endMb: number;
-  readonly peakMb: number;
-  /** endMb / baselineMb − 1. */
+  /** Theil–Sen slope of the samples after warm-up, MB per second. */
+  readonly slopeMbPerSecond: number;
+  /** slope × the post-warm-up span ÷ baselineMb: what the trend adds over the run. */
   readonly growth: number;
+  /** Medians of the first and the last window after warm-up, for the reader. */
+  readonly firstWindowMb: number;
+  readonly lastWindowMb: number;
+  readonly peakMb: number;
 }
 
 /**
- * RSS growth after warm-up: `baseline` = median of the samples in the first window after
- * warm-up, [warmup, warmup + window); `end` = median of the samples in the last window of the
- * submission phase, [duration − window, duration]. Medians, so one sample taken mid-GC moves
- * neither. Undefined when there are no samples in either window.
+ * RSS growth after warm-up, as a trend: the Theil–Sen line through every sample after warm-up,
+ * its rise over the post-warm-up span relative to its value at the end of warm-up. Not two
+ * endpoints: V8 grows and shrinks its heap by tens of MB between collections, so any two
+ * windows can differ by more than 10% with nothing leaking, while a leak is a trend that such
+ * swings do not hide. Undefined when no sample falls in the first or the last window.
  */
 export function rssGrowth(
   samples: readonly Point[],
@@ -45,15 +51,22 @@ export function rssGrowth(
   durationSeconds: number,
   windowSeconds: number,
 ): RssGrowth | undefined {
+  const after = samples.filter((s) => s.tSeconds >= warmupSeconds && s.tSeconds <= durationSeconds);
   const inRange = (from: number, to: number) =>
-    samples.filter((s) => s.tSeconds >= from && s.tSeconds <= to).map((s) => s.value);
+    after.filter((s) => s.tSeconds >= from && s.tSeconds <= to).map((s) => s.value);
   const first = inRange(warmupSeconds, warmupSeconds + windowSeconds - 1e-9);
   const last = inRange(durationSeconds - windowSeconds, durationSeconds);
-  const after = inRange(warmupSeconds, durationSeconds);
-  if (first.length === 0 || last.length === 0) return undefined;
-  const baselineMb = median(first);
-  const endMb = median(last);
-  return { baselineMb, endMb, peakMb: Math.max(...after), growth: endMb / baselineMb - 1 };
+  if (first.length === 0 || last.length === 0 || after.length < 2) return undefined;
+  const slope = theilSenSlope(after);
+  const baselineMb = median(after.map((s) => s.value - slope * (s.tSeconds - warmupSeconds)));
+  return {
+    baselineMb,
+    slopeMbPerSecond: slope,
+    growth: (slope * (durationSeconds - warmupSeconds)) / baselineMb,
+    firstWindowMb: median(first),
+    lastWindowMb: median(last),
+    peakMb: Math.max(...after.map((s) => s.value)),
+  };
 }
 
 export function rssCriterion(
@@ -71,7 +84,7 @@ export function rssCriterion(
   return {
     name,
     pass,
-    detail: `median RSS ${round(growth.baselineMb, 1)} MB in [${warmupSeconds}, ${warmupSeconds + windowSeconds}) s → ${round(growth.endMb, 1)} MB in the last ${windowSeconds} s: ${signedPercent(growth.growth)} (limit +${MAX_RSS_GROWTH * 100}%); peak after warm-up ${round(growth.peakMb, 1)} MB`,
+    detail: `trend ${signedPercent(growth.growth)} over the ${durationSeconds - warmupSeconds} s after warm-up (Theil–Sen ${round(growth.slopeMbPerSecond * 60, 2)} MB/min from ${round(growth.baselineMb, 1)} MB; limit +${MAX_RSS_GROWTH * 100}%); median ${round(growth.firstWindowMb, 1)} MB in the first ${windowSeconds} s after warm-up, ${round(growth.lastWindowMb, 1)} MB in the last; peak ${round(growth.peakMb, 1)} MB`,
   };
 }
 

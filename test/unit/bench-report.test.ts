@@ -231,7 +231,7 @@ describe("benchmark report", () => {
         "9.04×",
       ],
       "soak-rss.svg": [
-        "RSS (MB)",
+        "RSS (MB, log scale)",
         "time into the soak (minutes)",
         "the stack (npm start)",
         "its hardhat chain",

@@ -92,7 +92,7 @@ describe("RSS growth criterion", () => {
     assert.ok(growth && Math.abs(growth.growth) < 0.1, JSON.stringify(growth));
     const criterion = rssCriterion(rss, warmup, duration, 10);
     assert.equal(criterion.pass, true, criterion.detail);
-    assert.match(criterion.detail, /median RSS 1\d\d(\.\d)? MB in \[60, 70\) s/);
+    assert.match(criterion.detail, /from 1[45]\d(\.\d)? MB/);
   });
 
   it("passes growth just under 10% and fails just over it", () => {
@@ -101,10 +101,13 @@ describe("RSS growth criterion", () => {
     const over = series(duration, 2, (t) => (t < warmup ? 100 : 100 + (12 * (t - warmup)) / 540));
     const failed = rssCriterion(over, warmup, duration, 10);
     assert.equal(failed.pass, false);
-    assert.match(failed.detail, /\+1[01]\.\d%/);
+    assert.match(failed.detail, /trend \+12(\.0)?% over the 540 s after warm-up/);
   });
 
-  it("fails a leak that noise cannot hide, and ignores a single end spike", () => {
+  it("passes heap swings that end high and a single end spike, and fails a leak noise cannot hide", () => {
+    // V8's heap between collections: a 40 s sawtooth of 150–230 MB, the run ending near a peak.
+    const swings = series(duration, 2, (t) => 150 + 80 * (((t + 20) % 40) / 40));
+    assert.equal(rssCriterion(swings, warmup, duration, 10).pass, true);
     const leak = series(duration, 2, (t) => 150 + 0.05 * t, 10);
     assert.equal(rssCriterion(leak, warmup, duration, 10).pass, false);
     const flat = series(duration, 2, () => 150);
