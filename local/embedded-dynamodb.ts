@@ -74,47 +74,55 @@ export async function startEmbeddedDynamoDb(
  * when this process dies.
  */
 export async function startDynamoDbProcess(
-  options: { path?: string; timeoutMs?: number } = {},
+  options: { path?: string; timeoutMs?: number; onExit?: (message: string) => void } = {},
 ): Promise<EmbeddedDynamoDb & { readonly pid: number }> {
   const script = join(dirname(fileURLToPath(import.meta.url)), "dynamodb-process.ts");
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const child = spawn(
     process.execPath,
     ["--import", "tsx", script, ...(options.path === undefined ? [] : [options.path])],
     { stdio: ["pipe", "pipe", "pipe"] },
   );
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let stopping = false;
+  /** The end of what it printed: enough to say why it died. */
   let output = "";
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4096);
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", (code, signal) => {
+      if (!stopping)
+        options.onExit?.(`dynalite exited unexpectedly (${signal ?? code}):\n${output}`);
+      resolve();
+    }),
+  );
   const endpoint = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () =>
-        reject(
-          new Error(`dynalite did not start in ${options.timeoutMs ?? 30_000} ms:\n${output}`),
-        ),
-      options.timeoutMs ?? 30_000,
-    );
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
+    const timer = setTimeout(() => {
+      stopping = true;
+      child.kill("SIGKILL");
+      reject(new Error(`dynalite did not start in ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    const onData = () => {
       const line = /^\{"endpoint":"(http:\/\/127\.0\.0\.1:\d+)"\}$/m.exec(output);
-      if (line?.[1] !== undefined) {
-        clearTimeout(timer);
-        resolve(line[1]);
-      }
+      if (line?.[1] === undefined) return;
+      clearTimeout(timer);
+      child.stdout.off("data", onData);
+      resolve(line[1]);
     };
     child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
     void exited.then(() => {
       clearTimeout(timer);
       reject(new Error(`dynalite exited before it started:\n${output}`));
     });
   });
-  // Keep draining its output so it never blocks on a full pipe.
-  child.stdout.resume();
-  child.stderr.resume();
   if (child.pid === undefined) throw new Error("dynalite's process has no pid");
   return {
     endpoint,
     pid: child.pid,
     stop: async () => {
+      stopping = true;
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       await exited;
     },

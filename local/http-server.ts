@@ -117,10 +117,13 @@ async function handle(
   const method = request.method ?? "GET";
   // Read before the body: stopping at the size limit destroys the request and its socket.
   const sourceIp = request.socket.remoteAddress ?? "127.0.0.1";
-  // Throttled before the body is read, as API Gateway does; the page and /_local/ are not the API.
+  // Throttled before the body is read, as API Gateway does; the page and /_local/ are not the API,
+  // and a CORS preflight is answered apart (API Gateway answers it itself; a throttled preflight
+  // would leave the browser a CORS failure instead of a readable 429).
   if (
     limiter !== undefined &&
     !url.pathname.startsWith("/_local/") &&
+    !isPreflight(method, request.headers) &&
     ((method !== "GET" && method !== "HEAD") ||
       pageFile(url.pathname, options.page?.() ?? []) === undefined)
   ) {

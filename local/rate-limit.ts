@@ -16,6 +16,11 @@ export interface RateLimit {
   readonly perSecond: number;
   /** The bucket's size: requests a client may send at once after being idle. */
   readonly burst: number;
+  /**
+   * The buckets' clock (Date.now when absent): a test through the HTTP server moves its own, so
+   * refill never depends on how fast the machine answers.
+   */
+  readonly nowMs?: () => number;
 }
 
 /** Buckets kept before full ones (idle clients, the same as no bucket) are swept. */
@@ -30,7 +35,7 @@ export type RateDecision =
   | { readonly allowed: true }
   | { readonly allowed: false; readonly retryAfterSeconds: number };
 
-/** Token buckets by client id; `nowMs` is the clock (tests pass their own). */
+/** Token buckets by client id; `nowMs` is the clock (tests pass their own), the limit's first. */
 export class RateLimiter {
   readonly #limit: RateLimit;
   readonly #nowMs: () => number;
@@ -43,7 +48,7 @@ export class RateLimiter {
       );
     }
     this.#limit = limit;
-    this.#nowMs = nowMs;
+    this.#nowMs = limit.nowMs ?? nowMs;
   }
 
   get limit(): RateLimit {
@@ -62,10 +67,13 @@ export class RateLimiter {
     const bucket = this.#buckets.get(client) ?? { tokens: burst, atMs: now };
     bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.atMs) / 1000) * perSecond);
     bucket.atMs = now;
-    if (!this.#buckets.has(client)) {
+    if (this.#buckets.has(client)) {
+      // Re-inserted: the map's order is the order of last use, which #sweep evicts by.
+      this.#buckets.delete(client);
+    } else {
       this.#sweep(now);
-      this.#buckets.set(client, bucket);
     }
+    this.#buckets.set(client, bucket);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return { allowed: true };
@@ -77,8 +85,9 @@ export class RateLimiter {
   }
 
   /**
-   * Past MAX_CLIENTS: drops buckets that have refilled (as good as absent), then the oldest,
-   * down to nine tenths, so that a flood of new clients pays for a sweep once in a thousand.
+   * Past MAX_CLIENTS: drops buckets that have refilled (as good as absent), then the least
+   * recently used, down to nine tenths, so that a flood of new clients pays for a sweep once in
+   * a thousand.
    */
   #sweep(now: number): void {
     if (this.#buckets.size < MAX_CLIENTS) return;

@@ -113,7 +113,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const databasePath = join(options.dataDir, "dynamodb");
   const database =
     options.dynamoDbObserver === undefined
-      ? await startDynamoDbProcess({ path: databasePath })
+      ? await startDynamoDbProcess({
+          path: databasePath,
+          onExit: (message) => options.log(`error: ${message}`),
+        })
       : await startEmbeddedDynamoDb({ path: databasePath, observer: options.dynamoDbObserver });
 
   const chainOptions = options.chain;

@@ -141,8 +141,10 @@ export const handler = traced(tracing, async (event: unknown, context) => {
     result.last.ok ? [] : [{ chainId, error: result.last.error }],
   );
   if (failures.length > 0) {
+    // Cut like the logged errors: the runtime and X-Ray report what a handler throws, and an
+    // ethers error quotes its endpoint's URL, key and all.
     throw new AggregateError(
-      failures.map(({ error }) => error),
+      failures.map(({ error }) => loggableError(error)),
       `anchoring failed on chain ${failures.map(({ chainId }) => chainId).join(", ")} (of ${anchorers.length} chains)${looped ? " in its last run" : ""}`,
     );
   }

@@ -7,8 +7,9 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
+import { QueryCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDbStore } from "../../shared/adapters/dynamodb/dynamodb-store.ts";
-import { createTable } from "../../shared/adapters/dynamodb/table.ts";
+import { createTable, pendingPartition } from "../../shared/adapters/dynamodb/table.ts";
 import type { Clock } from "../../shared/ports/clock.ts";
 import {
   ANCHOR_OPTIONS,
@@ -83,29 +84,54 @@ test("accepts from instances 10 min behind and 5 min ahead, integrate in between
  * than orphanMarkAgeMs (15 min) by its own clock: with the accepting instance's clock more than
  * that behind, the mark of a batch still being written went, and the acknowledged batch was
  * never sequenced. putBatch now marks the batch again once it is stored after a retry.
+ * The proxy makes that order certain: the batch handed back, its retry held until integrate has
+ * deleted the mark, then released.
  */
 test("a batch stamped 20 min in the past, its mark stored before it (throttled), is still sequenced", async () => {
   const { store, tableName } = await freshTable();
   const proxy = await AwsFaultProxy.start(dynalite.endpoint);
+  const client = sdkDynamoClient(dynalite.endpoint);
+  let release = () => {};
   try {
-    // Long waits between retries of the unprocessed batch, so integrate runs in between.
-    const faulty = new DynamoDbStore({
-      client: sdkDynamoClient(proxy.endpoint),
-      tableName,
-      retry: { baseDelayMs: 400, maxDelayMs: 400 },
-    });
+    const faulty = new DynamoDbStore({ client: sdkDynamoClient(proxy.endpoint), tableName });
     const w = new LedgerWorkload("late-batch");
     await store.registerLedger(w.ledger);
-    proxy.inject({ operations: ["BatchWriteItem"], unprocess: "head", times: 5 });
+    const pendingMarks = async () =>
+      (
+        await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: "pk = :pk",
+            ExpressionAttributeValues: { ":pk": { S: pendingPartition(w.ledger) } },
+            ConsistentRead: true,
+          }),
+        )
+      ).Items?.length ?? 0;
+    // [batch, mark]: the batch handed back, the mark stored; the retry (the batch) held.
+    proxy.inject({ operations: ["BatchWriteItem"], unprocess: "head", times: 1 });
+    proxy.inject({
+      operations: ["BatchWriteItem"],
+      hold: new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+      times: 1,
+    });
     const accepting = w.accept({ store: faulty, count: 3, clock: skewed(-20 * MINUTE_MS) });
-    while ((proxy.requests.get("BatchWriteItem") ?? 0) < 1)
+    while ((proxy.injected.get("BatchWriteItem:held") ?? 0) < 1)
       await new Promise((resolve) => setTimeout(resolve, 5));
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    await w.integrate(store);
-    assert.ok(!((await accepting) instanceof Error), "the accept succeeded once its retries did");
+    assert.equal(proxy.injected.get("BatchWriteItem:UnprocessedItems"), 1, "the batch came back");
+    assert.equal(await pendingMarks(), 1, "the mark is stored, its batch not yet");
+    // The integrator, 20 min ahead of the accepting instance, takes the mark for an orphan.
+    const ran = await w.integrate(store);
+    assert.ok(!(ran instanceof Error) && ran.treeSize === 0, "nothing to sequence yet");
+    assert.equal(await pendingMarks(), 0, "the mark was deleted while its batch was missing");
+    release();
+    assert.ok(!((await accepting) instanceof Error), "the accept succeeded once its retry did");
     await w.heal(store);
     await w.assertHealed(store);
   } finally {
+    release();
+    client.destroy();
     await proxy.stop();
   }
 });

@@ -103,7 +103,9 @@ test("throttling and 500s mid-way through accept and integrate: nothing acknowle
   const started = performance.now();
   const { proxy, clean, faulty } = await tableWithProxy(dynalite.endpoint);
   const seed = Number(process.env.STELE_MATRIX_SEED ?? Date.now() % 100_000);
-  t.diagnostic(`seed ${seed} (STELE_MATRIX_SEED to repeat)`);
+  // The seed draws the fault rules and the request sizes only: content hashes, ids and timing
+  // differ from run to run, so a run is not replayed exactly.
+  t.diagnostic(`seed ${seed} (STELE_MATRIX_SEED=${seed} repeats the fault schedule and sizes)`);
   const random = seededRandom(seed);
   const w = new LedgerWorkload("throttled");
   /** Requests with an Idempotency-Key whose answer was a failure: the client sends them again. */
@@ -170,19 +172,6 @@ test("throttling and 500s mid-way through accept and integrate: nothing acknowle
   );
 });
 
-test("a batch whose pending mark was stored but whose batch item was handed back unprocessed is sequenced once", async () => {
-  const { proxy, clean, faulty } = await tableWithProxy(dynalite.endpoint);
-  const w = new LedgerWorkload("unprocessed");
-  // putBatch writes [batch, mark] in one BatchWriteItem: the batch comes back unprocessed twice,
-  // and an integrate run lists the ledger's pending marks between the retries.
-  proxy.inject({ operations: ["BatchWriteItem"], unprocess: "head", times: 2 });
-  const accepting = w.accept({ store: faulty, count: 3 });
-  await w.integrate(clean);
-  assert.ok(!((await accepting) instanceof Error), "the accept succeeded once its retries did");
-  await w.heal(clean);
-  await w.assertHealed(clean);
-});
-
 /**
  * Three integrators at once on one ledger, round after round, while entries keep coming: two on
  * the table directly (each its own client, as two Lambda instances), one through a proxy that
@@ -195,7 +184,7 @@ async function raceIntegrators(
 ) {
   const { proxy, clean, faulty, another } = await tableWithProxy(endpoint);
   const seed = Number(process.env.STELE_MATRIX_SEED ?? Date.now() % 100_000);
-  t.diagnostic(`seed ${seed}`);
+  t.diagnostic(`seed ${seed} (STELE_MATRIX_SEED=${seed} repeats the rounds' sizes)`);
   const random = seededRandom(seed);
   const integrators = [clean, another(), faulty];
   const w = new LedgerWorkload("raced");

@@ -10,7 +10,11 @@
  * - `answerAfter`: the request is served, then its answer replaced by the error: a 500 whose
  *   write took effect, which AWS documents as possible ("the operation may have succeeded");
  * - `unprocess`: BatchWriteItem served in part, the rest handed back in `UnprocessedItems`
- *   (how DynamoDB throttles a batch call: HTTP 200).
+ *   (how DynamoDB throttles a batch call: HTTP 200); a table of one request is handed back whole;
+ * - `hold`: the request waits until the given promise settles, then passes through (so a test
+ *   can act while a call is in flight, e.g. between a batch write and its retry).
+ * A rule counts as fired only when its action was applied (`unprocess` on a call with nothing to
+ * hand back, or `answerAfter` on a call the service refused, is not), so `times` counts faults.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -58,8 +62,13 @@ export const KMS_ERRORS = {
 export type FaultAction =
   | { readonly answer: AwsErrorAnswer }
   | { readonly answerAfter: AwsErrorAnswer }
-  /** Half of each table's requests handed back: the last half (true, "tail") or the first. */
-  | { readonly unprocess: true | "head" | "tail" };
+  /**
+   * Half of each table's requests (at least one) handed back: the last half (true, "tail") or
+   * the first ("head").
+   */
+  | { readonly unprocess: true | "head" | "tail" }
+  /** The request held until this settles (either way), then passed through. */
+  | { readonly hold: Promise<unknown> };
 
 export type FaultRule = FaultAction & {
   /** Operations it applies to (X-Amz-Target suffixes); all when absent. */
@@ -129,15 +138,33 @@ export class AwsFaultProxy {
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
-  #firing(operation: string): FaultAction | undefined {
+  /**
+   * The first rule that fires on this request, counted as fired (`refund` takes that back when
+   * the action turns out not to apply), and for `unprocess` the split body. A rule whose action
+   * cannot apply to the request (unprocess on anything but a BatchWriteItem with requests) does
+   * not see it.
+   */
+  #firing(
+    operation: string,
+    body: Buffer,
+  ): { action: FaultAction; split?: SplitBatch; refund: () => void } | undefined {
     for (const active of this.#rules) {
       const { rule } = active;
       if (rule.operations !== undefined && !rule.operations.includes(operation)) continue;
       if (rule.times !== undefined && active.fired >= rule.times) continue;
+      let split: SplitBatch | undefined;
+      if ("unprocess" in rule) {
+        if (operation !== "BatchWriteItem") continue;
+        split = splitBatchWrite(body, rule.unprocess === "head" ? "head" : "tail");
+        if (split === undefined) continue;
+      }
       active.seen += 1;
       if (active.seen % (rule.every ?? 1) !== 0) continue;
       active.fired += 1;
-      return rule;
+      const refund = () => {
+        active.fired -= 1;
+      };
+      return split === undefined ? { action: rule, refund } : { action: rule, split, refund };
     }
     return undefined;
   }
@@ -149,7 +176,8 @@ export class AwsFaultProxy {
     const target = String(request.headers["x-amz-target"] ?? "");
     const operation = target.slice(target.lastIndexOf(".") + 1);
     this.requests.set(operation, (this.requests.get(operation) ?? 0) + 1);
-    const action = this.#firing(operation);
+    const fired = this.#firing(operation, body);
+    const action = fired?.action;
     const count = (kind: string) => {
       const key = `${operation}:${kind}`;
       this.injected.set(key, (this.injected.get(key) ?? 0) + 1);
@@ -158,39 +186,47 @@ export class AwsFaultProxy {
       count(action.answer.type.slice(action.answer.type.indexOf("#") + 1));
       return sendError(response, action.answer, contentTypeOf(request));
     }
-    let unprocessed: Record<string, unknown[]> | undefined;
-    if (action !== undefined && "unprocess" in action && operation === "BatchWriteItem") {
-      const split = splitBatchWrite(body, action.unprocess === "head" ? "head" : "tail");
-      if (split !== undefined) {
-        count("UnprocessedItems");
-        body = split.forwarded;
-        unprocessed = split.unprocessed;
-      }
+    if (action !== undefined && "hold" in action) {
+      count("held");
+      await action.hold.catch(() => undefined);
     }
+    const split = fired?.split;
+    if (split !== undefined) {
+      // Every request handed back: nothing for the service to do (it rejects an empty batch).
+      if (split.forwarded === undefined) {
+        count("UnprocessedItems");
+        return sendJson(response, { UnprocessedItems: split.unprocessed }, contentTypeOf(request));
+      }
+      body = split.forwarded;
+    }
+    const unprocessed = split?.unprocessed;
     const upstream = await fetch(new URL(request.url ?? "/", this.#target), {
       method: request.method ?? "POST",
       headers: forwardedHeaders(request, body.length),
       ...(request.method === "GET" || request.method === "HEAD" ? {} : { body }),
     });
     const answer = Buffer.from(await upstream.arrayBuffer());
-    if (action !== undefined && "answerAfter" in action && upstream.ok) {
-      count(`${action.answerAfter.type.slice(action.answerAfter.type.indexOf("#") + 1)}-after`);
-      return sendError(response, action.answerAfter, contentTypeOf(request));
+    if (action !== undefined && "answerAfter" in action) {
+      if (upstream.ok) {
+        count(`${action.answerAfter.type.slice(action.answerAfter.type.indexOf("#") + 1)}-after`);
+        return sendError(response, action.answerAfter, contentTypeOf(request));
+      }
+      fired?.refund();
     }
+    // A refused part-batch hands nothing back: the caller sees the service's error, no fault.
+    if (unprocessed !== undefined && !upstream.ok) fired?.refund();
     if (unprocessed !== undefined && upstream.ok) {
+      count("UnprocessedItems");
       const parsed = JSON.parse(answer.toString("utf8")) as { UnprocessedItems?: object };
       const merged = {
         ...parsed,
         UnprocessedItems: { ...parsed.UnprocessedItems, ...unprocessed },
       };
-      const out = Buffer.from(JSON.stringify(merged));
-      response.writeHead(200, {
-        "content-type": upstream.headers.get("content-type") ?? "application/x-amz-json-1.0",
-        "content-length": String(out.length),
-        "x-amzn-requestid": randomUUID(),
-      });
-      response.end(out);
-      return;
+      return sendJson(
+        response,
+        merged,
+        upstream.headers.get("content-type") ?? "application/x-amz-json-1.0",
+      );
     }
     const headers: Record<string, string> = {};
     upstream.headers.forEach((value, name) => {
@@ -219,6 +255,17 @@ function sendError(response: ServerResponse, error: AwsErrorAnswer, contentType:
   response.end(body);
 }
 
+/** A 200 answer of the service, built here (no CRC32 header: the SDK checks it only if sent). */
+function sendJson(response: ServerResponse, value: unknown, contentType: string): void {
+  const body = Buffer.from(JSON.stringify(value));
+  response.writeHead(200, {
+    "content-type": contentType,
+    "content-length": String(body.length),
+    "x-amzn-requestid": randomUUID(),
+  });
+  response.end(body);
+}
+
 function forwardedHeaders(request: IncomingMessage, length: number): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
@@ -229,34 +276,39 @@ function forwardedHeaders(request: IncomingMessage, length: number): Record<stri
   return headers;
 }
 
+interface SplitBatch {
+  /** What goes to the service; undefined when every request is handed back. */
+  readonly forwarded: Buffer | undefined;
+  readonly unprocessed: Record<string, unknown[]>;
+}
+
 /**
- * A BatchWriteItem body split in two: half of each table's requests (rounded down, from its
- * head or its tail) comes back unprocessed, the rest goes to the service.
+ * A BatchWriteItem body split in two: half of each table's requests (rounded down, but at least
+ * one, from its head or its tail) comes back unprocessed, the rest goes to the service.
+ * DynamoDB can hand back any subset, a table's only request included.
  * The signature no longer matches the body; the local backends do not check signatures.
  */
-function splitBatchWrite(
-  body: Buffer,
-  handBack: "head" | "tail",
-): { forwarded: Buffer; unprocessed: Record<string, unknown[]> } | undefined {
+function splitBatchWrite(body: Buffer, handBack: "head" | "tail"): SplitBatch | undefined {
   const parsed = JSON.parse(body.toString("utf8")) as {
     RequestItems: Record<string, unknown[]>;
   } & Record<string, unknown>;
   const kept: Record<string, unknown[]> = {};
   const unprocessed: Record<string, unknown[]> = {};
   for (const [table, requests] of Object.entries(parsed.RequestItems)) {
-    if (requests.length < 2) {
-      kept[table] = requests;
-      continue;
-    }
-    const back = Math.floor(requests.length / 2);
+    if (requests.length === 0) continue;
+    const back = Math.max(1, Math.floor(requests.length / 2));
     const cut = handBack === "head" ? back : requests.length - back;
     const [first, rest] = [requests.slice(0, cut), requests.slice(cut)];
-    kept[table] = handBack === "head" ? rest : first;
+    const keep = handBack === "head" ? rest : first;
+    if (keep.length > 0) kept[table] = keep;
     unprocessed[table] = handBack === "head" ? first : rest;
   }
   if (Object.keys(unprocessed).length === 0) return undefined;
   return {
-    forwarded: Buffer.from(JSON.stringify({ ...parsed, RequestItems: kept })),
+    forwarded:
+      Object.keys(kept).length === 0
+        ? undefined
+        : Buffer.from(JSON.stringify({ ...parsed, RequestItems: kept })),
     unprocessed,
   };
 }

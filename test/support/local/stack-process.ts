@@ -17,6 +17,25 @@ export interface StackProcess {
   kill(): Promise<void>;
 }
 
+/** Process groups of the stacks still running: taken down when this process exits, however. */
+const running = new Set<number>();
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // Already gone.
+  }
+}
+process.once("exit", () => {
+  for (const pid of running) killGroup(pid);
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    for (const pid of running) killGroup(pid);
+    process.kill(process.pid, signal);
+  });
+}
+
 export async function startStackProcess(
   env: Record<string, string>,
   timeoutMs = 60_000,
@@ -31,8 +50,13 @@ export async function startStackProcess(
     detached: true,
   });
   let output = "";
+  const { pid } = child;
+  if (pid !== undefined) running.add(pid);
   const exited = new Promise<number | null>((resolve) =>
-    child.once("exit", (code) => resolve(code)),
+    child.once("exit", (code) => {
+      if (pid !== undefined) running.delete(pid);
+      resolve(code);
+    }),
   );
   const ready = await new Promise<{ url: string; apiKey: string }>((resolve, reject) => {
     const timer = setTimeout(
@@ -64,7 +88,7 @@ export async function startStackProcess(
       return exited;
     },
     async kill() {
-      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+      if (pid !== undefined) killGroup(pid);
       await exited;
     },
   };
