@@ -35,6 +35,7 @@ import {
   assertCheckpointsConsistent,
   assertLedgerHealed,
 } from "../support/faults/log-invariants.ts";
+import { sqsRecord } from "../support/sqs/sqs-record.ts";
 
 const LEDGER = "default";
 const API_KEY = `stele_test_${randomBytes(12).toString("hex")}`;
@@ -259,22 +260,7 @@ function sqsEvent(contentHashes: readonly string[]) {
     { ledger: LEDGER, entries: rest.map((contentHash) => ({ kind: "document", contentHash })) },
   ];
   return {
-    Records: bodies.map((body) => ({
-      messageId: randomUUID(),
-      receiptHandle: randomBytes(16).toString("hex"),
-      body: JSON.stringify(body),
-      attributes: {
-        ApproximateReceiveCount: "1",
-        SentTimestamp: String(Date.now()),
-        SenderId: "AROAEXAMPLE:producer",
-        ApproximateFirstReceiveTimestamp: String(Date.now()),
-      },
-      messageAttributes: {},
-      md5OfBody: "",
-      eventSource: "aws:sqs",
-      eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:stele-ingest",
-      awsRegion: "us-east-1",
-    })),
+    Records: bodies.map((body) => sqsRecord(randomUUID(), JSON.stringify(body))),
   };
 }
 

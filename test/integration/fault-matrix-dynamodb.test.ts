@@ -24,7 +24,7 @@ import {
   type PreparedRequest,
   sdkDynamoClient,
 } from "../support/faults/ledger-workload.ts";
-import { seededRandom } from "../support/faults/seeded-random.ts";
+import { seededRandom } from "../support/reference-merkle.ts";
 
 let dynalite: DynamoDbBackend;
 const opened: { stop(): Promise<void> }[] = [];

@@ -12,7 +12,8 @@ import { entryId } from "../../shared/domain/ledger/entry-id.ts";
 import { type DynamoDbBackend, startDynalite } from "../support/dynamodb/dynalite.ts";
 import { DEV_SIGNER, LedgerWorkload, sdkDynamoClient } from "../support/faults/ledger-workload.ts";
 import { assertLedgerHealed } from "../support/faults/log-invariants.ts";
-import { seededRandom } from "../support/faults/seeded-random.ts";
+import { seededRandom } from "../support/reference-merkle.ts";
+import { sqsRecord } from "../support/sqs/sqs-record.ts";
 
 const TABLE_NAME = `matrix-sqs-${randomUUID().slice(0, 8)}`;
 const LEDGER = "queued";
@@ -45,25 +46,6 @@ after(async () => {
   await dynalite?.stop();
 });
 
-function record(messageId: string, body: string): SQSRecord {
-  return {
-    messageId,
-    receiptHandle: randomBytes(16).toString("base64"),
-    body,
-    attributes: {
-      ApproximateReceiveCount: "1",
-      SentTimestamp: String(Date.now()),
-      SenderId: "AROAEXAMPLE:producer",
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: "",
-    eventSource: "aws:sqs",
-    eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:stele-ingest",
-    awsRegion: "us-east-1",
-  };
-}
-
 test("out-of-order and duplicate SQS deliveries: every message accepted once; the log keeps batch order", async (t) => {
   const seed = Number(process.env.STELE_MATRIX_SEED ?? Date.now() % 100_000);
   t.diagnostic(`seed ${seed}`);
@@ -80,7 +62,7 @@ test("out-of-order and duplicate SQS deliveries: every message accepted once; th
     return {
       n,
       contentHash,
-      record: record(randomUUID(), JSON.stringify({ ledger: LEDGER, entries: [entry] })),
+      record: sqsRecord(randomUUID(), JSON.stringify({ ledger: LEDGER, entries: [entry] })),
     };
   });
   // Delivered shuffled, a third of them twice, in batches of up to 10 handled at once.
