@@ -249,7 +249,8 @@ try {
   };
   await writeFile(options.out, `${JSON.stringify(results, null, 2)}\n`);
   for (const criterion of criteria) {
-    console.log(`${criterion.pass ? "PASS" : "FAIL"}  ${criterion.name}: ${criterion.detail}`);
+    const verdict = criterion.skipped === true ? "SKIP" : criterion.pass ? "PASS" : "FAIL";
+    console.log(`${verdict}  ${criterion.name}: ${criterion.detail}`);
   }
   console.log(`wrote ${options.out} (${results.wallSeconds} s wall)`);
   const failed = criteria.filter((criterion) => !criterion.pass);

@@ -270,7 +270,11 @@ export function renderMarkdown(
       out.push(
         table(
           ["criterion", "verdict", "detail"],
-          soak.criteria.map((c) => [c.name, c.pass ? "PASS" : "FAIL", c.detail]),
+          soak.criteria.map((c) => [
+            c.name,
+            c.skipped === true ? "SKIP" : c.pass ? "PASS" : "FAIL",
+            c.detail,
+          ]),
           [false, false, false],
         ),
         "",

@@ -93,6 +93,6 @@ export interface SoakResults {
   readonly latencyMs?:
     | readonly SoakLatencyWindow[]
     | Readonly<Record<string, readonly SoakLatencyWindow[]>>;
-  readonly criteria?: readonly { name: string; pass: boolean; detail: string }[];
+  readonly criteria?: readonly { name: string; pass: boolean; skipped?: true; detail: string }[];
   readonly [key: string]: unknown;
 }
