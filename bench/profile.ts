@@ -4,6 +4,7 @@
  * that the bench still works; its results go to their own files, so a quick run never replaces
  * the committed full results. Quick figures are for trends, not for quoting.
  */
+import type { UsersToolsSizes } from "./users-tools.ts";
 export interface BenchProfile {
   readonly name: "full" | "quick";
   /** Seconds `openssl speed` hashes for, before and after the builds. */
@@ -37,14 +38,7 @@ export interface BenchProfile {
   /** Peers (bench/peers.ts): 2^log2Leaves leaves, seconds per rate. */
   readonly peers: { readonly log2Leaves: number; readonly seconds: number };
   /** The users' tools (bench/users-tools.ts). */
-  readonly usersTools: {
-    readonly fileMiB: number;
-    readonly hashRounds: number;
-    readonly buildRuns: number;
-    readonly helpRuns: number;
-    readonly submitFiles: number;
-    readonly certificateRequests: number;
-  };
+  readonly usersTools: UsersToolsSizes;
 }
 
 export const FULL: BenchProfile = {

@@ -15,7 +15,10 @@ import { HASH_BYTES } from "../../../shared/domain/merkle/hasher.ts";
 import { entryBundlesOfTree } from "../../../shared/domain/merkle/tree-tiles.ts";
 import { verifyConsistency } from "../../../shared/domain/merkle/verify-consistency.ts";
 import { recoverEip191Signer } from "../../../shared/domain/proof/checkpoint.ts";
-import { checkSubjectChain } from "../../../shared/domain/subjects/subject-link.ts";
+import {
+  checkSubjectChain,
+  type SubjectLinkPayload,
+} from "../../../shared/domain/subjects/subject-link.ts";
 import type { EntryStore } from "../../../shared/ports/entry-store.ts";
 import type { LogStore, StoredCheckpoint } from "../../../shared/ports/log-store.ts";
 import type { SubjectStore } from "../../../shared/ports/subject-store.ts";
@@ -129,6 +132,28 @@ export async function assertEachEntryOnce(
   }
 }
 
+/** One event of a subject's history, as the store or the API lists it: the entry and its link. */
+export interface HeldSubjectEvent {
+  readonly id: string;
+  readonly link: { readonly leafIndex: number; readonly payload: SubjectLinkPayload };
+}
+
+/** `events`, a subject's whole history, is chained and holds each acknowledged event once. */
+export function assertSubjectHistory(
+  subject: string,
+  events: readonly HeldSubjectEvent[],
+  acknowledged: readonly AcknowledgedEntry[],
+): void {
+  const held = events.map(({ link }) => ({ payload: link.payload, leafIndex: link.leafIndex }));
+  assert.deepEqual(checkSubjectChain(held), [], `the chain of ${subject} is broken`);
+  const listed = events.map((event) => event.id);
+  assert.equal(new Set(listed).size, listed.length, `an event of ${subject} is listed twice`);
+  const missing = acknowledged
+    .filter((entry) => entry.subject === subject && !listed.includes(entry.id))
+    .map((entry) => entry.id);
+  assert.deepEqual(missing, [], `acknowledged events of ${subject} missing from its history`);
+}
+
 /** Each subject's events, as the subject store lists them, are chained and hold each event once. */
 export async function assertSubjectsChained(
   subjects: SubjectStore,
@@ -139,17 +164,11 @@ export async function assertSubjectsChained(
   const names = [...new Set(acknowledged.flatMap((e) => (e.subject ? [e.subject] : [])))];
   for (const subject of names) {
     const events = await subjects.listEvents({ tenant, ledger, subject }, 0, 10_000);
-    const held = events.map((event) => ({
-      payload: event.link.payload,
-      leafIndex: event.link.leafIndex,
-    }));
-    assert.deepEqual(checkSubjectChain(held), [], `the chain of ${subject} is broken`);
-    const listed = events.map((event) => event.entryId);
-    assert.equal(new Set(listed).size, listed.length, `an event of ${subject} is listed twice`);
-    const missing = acknowledged
-      .filter((entry) => entry.subject === subject && !listed.includes(entry.id))
-      .map((entry) => entry.id);
-    assert.deepEqual(missing, [], `acknowledged events of ${subject} missing from its history`);
+    assertSubjectHistory(
+      subject,
+      events.map((event) => ({ id: event.entryId, link: event.link })),
+      acknowledged,
+    );
   }
 }
 
